@@ -1,0 +1,63 @@
+"""Configuration from environment variables, with safe defaults for one machine."""
+
+import os
+import secrets
+from pathlib import Path
+
+DEFAULT_SITE_NAME = "Reaching Out"
+
+
+def with_driver(url: str) -> str:
+    """`postgres://` and driver-less `postgresql://` URLs use psycopg 3, the driver we ship."""
+    for bare in ("postgres://", "postgresql://"):
+        if url.startswith(bare):
+            return "postgresql+psycopg://" + url.removeprefix(bare)
+    return url
+
+
+def database_url(instance_path: Path) -> str:
+    """`DATABASE_URL`, or a SQLite file in the instance folder."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    return with_driver(url) if url else f"sqlite:///{instance_path / 'forum.db'}"
+
+
+def secret_key(instance_path: Path) -> str:
+    """`SECRET_KEY`, or one generated once into the instance folder and kept there."""
+    key = os.environ.get("SECRET_KEY", "").strip()
+    if key:
+        return key
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        # Created with owner-only permissions before the key is written.
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+def from_environment(instance_path: Path) -> dict:
+    """The settings a deployment controls, read once when the app is created."""
+    redis_url = os.environ.get("REDIS_URL", "").strip()
+    return {
+        "SITE_NAME": os.environ.get("SITE_NAME", "").strip() or DEFAULT_SITE_NAME,
+        "SECRET_KEY": secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+        # Rate limits are shared by every worker only when they live in Redis.
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+    }
+
+
+DEFAULTS = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "BABEL_DEFAULT_LOCALE": "en",
+    "BABEL_DEFAULT_TIMEZONE": "UTC",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "THREADS_PER_PAGE": 25,
+    # Replies deeper than this (relative to the page) continue on a page of their own.
+    "MAX_VISIBLE_DEPTH": 6,
+}

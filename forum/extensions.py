@@ -1,0 +1,19 @@
+"""The Flask extensions, created unbound; `create_app` binds them to an app."""
+
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_wtf import CSRFProtect
+
+from .database import db
+
+babel = Babel()
+csrf = CSRFProtect()
+login_manager = LoginManager()
+migrate = Migrate()
+# Client addresses live only in the limiter's storage (memory or Redis), never in the database.
+limiter = Limiter(get_remote_address)
+
+__all__ = ["babel", "csrf", "db", "limiter", "login_manager", "migrate"]

@@ -1,0 +1,40 @@
+"""Markdown to safe HTML, done once when a text is written.
+
+markdown-it-py renders with raw HTML off; nh3 then keeps only an allow-list of tags and
+attributes, so nothing a member types can run script, carry htmx attributes or load from
+another host. Images are never embedded (a remote image is a tracking pixel): they become links.
+"""
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del", "s",
+    "code", "pre", "blockquote", "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+
+_cleaner = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes={"http", "https", "mailto"},
+    link_rel="nofollow ugc noopener noreferrer",
+    strip_comments=True,
+)
+
+
+def _image_as_link(renderer: RendererHTML, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    src = token.attrGet("src") or ""
+    alt = renderer.renderInlineAsText(token.children or [], options, env) or src
+    return f'<a href="{renderer.escapeHtml(src)}">{renderer.escapeHtml(alt)}</a>'
+
+
+_md = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(["table", "strikethrough"])
+_md.add_render_rule("image", _image_as_link)
+
+
+def render_markdown(text: str) -> str:
+    """Sanitised HTML for a Markdown text."""
+    return _cleaner.clean(_md.render(text))

@@ -1,0 +1,78 @@
+"""What guests and members read: the home listing, threads, and a post in context."""
+
+from flask import Blueprint, abort, current_app, redirect, request, url_for
+from sqlalchemy import select
+
+from .database import db
+from .htmx import render_page
+from .models import Post, Thread
+from .queries import Cursor, ancestors, children_by_parent, home_page, subtree_posts, thread_posts
+
+bp = Blueprint("reading", __name__)
+
+
+@bp.get("/")
+def home():
+    """The pinned article first, then threads by last activity, a page at a time."""
+    after = None
+    if "after" in request.args:
+        after = Cursor.parse(request.args["after"])
+        if after is None:
+            abort(404)
+    page = home_page(after, current_app.config["THREADS_PER_PAGE"])
+    return render_page("reading/home.html", "thread_list_page", page=page, after=after)
+
+
+@bp.app_template_global()
+def post_url(post: Post, thread: Thread) -> str:
+    """A post's permanent address: its place on the thread page, or, for a reply deep enough to
+    be shown on a page of its own, that page."""
+    if post.depth <= current_app.config["MAX_VISIBLE_DEPTH"]:
+        return url_for(".thread", thread_id=thread.id, slug=thread.slug, _anchor=f"p{post.id}")
+    return url_for(".post_in_context", post_id=post.id, _anchor=f"p{post.id}")
+
+
+def get_thread_or_404(thread_id: int) -> Thread:
+    return db.get_or_404(Thread, thread_id)
+
+
+@bp.get("/t/<id:thread_id>")
+@bp.get("/t/<id:thread_id>-<slug>")
+def thread(thread_id: int, slug: str | None = None):
+    """A thread: its article or story, then every reply as a nested tree."""
+    thread = get_thread_or_404(thread_id)
+    if slug != thread.slug:
+        # One address per thread; an old or missing slug still finds it.
+        return redirect(url_for(".thread", thread_id=thread.id, slug=thread.slug), 301)
+    posts = thread_posts(thread)
+    children = children_by_parent(posts)
+    opening = children[None][0]
+    return render_page(
+        "reading/thread.html", "content", thread=thread, opening=opening, children=children
+    )
+
+
+@bp.get("/p/<id:post_id>")
+def post_in_context(post_id: int):
+    """One post and the replies below it, under the posts it answers; where a deep branch of
+    a thread continues."""
+    post = db.get_or_404(Post, post_id)
+    thread = get_thread_or_404(post.thread_id)
+    if post.parent_id is None:
+        return redirect(url_for(".thread", thread_id=thread.id, slug=thread.slug))
+    subtree = subtree_posts(post)
+    return render_page(
+        "reading/post.html",
+        "content",
+        thread=thread,
+        post=post,
+        ancestors=ancestors(post),
+        children=children_by_parent(subtree),
+    )
+
+
+@bp.get("/healthz")
+def healthz():
+    """For load balancers: the app answers and its database does too."""
+    db.session.execute(select(1))
+    return {"status": "ok"}

@@ -1,0 +1,106 @@
+"""Fixtures: a forum app on a fresh database for each test.
+
+SQLite by default: the schema is built once by the migrations into a template file, and each
+test gets its own copy. With TEST_DATABASE_URL set (PostgreSQL), the migrations build a clean
+schema once per run and each test starts from empty tables.
+"""
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, event, text
+
+from forum import create_app
+from forum.config import with_driver
+from forum.database import db
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+
+
+def forum_config(database_uri: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_uri,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SITE_NAME": "Test Forum",
+    }
+
+
+def _migrate(database_uri: str) -> None:
+    app = create_app(forum_config(database_uri))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory) -> str:
+    """A migrated database for the session: a SQLite file to copy, or a PostgreSQL URL."""
+    if TEST_DATABASE_URL:
+        url = with_driver(TEST_DATABASE_URL)
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        _migrate(url)
+        return url
+    template = tmp_path_factory.mktemp("template") / "forum.db"
+    _migrate(f"sqlite:///{template}")
+    return str(template)
+
+
+@pytest.fixture
+def database_uri(database_template: str, tmp_path: Path) -> str:
+    if TEST_DATABASE_URL:
+        engine = create_engine(database_template)
+        with engine.begin() as connection:
+            tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        return database_template
+    copy = tmp_path / "forum.db"
+    shutil.copyfile(database_template, copy)
+    return f"sqlite:///{copy}"
+
+
+@pytest.fixture
+def app(database_uri: str) -> Iterator[Flask]:
+    app = create_app(forum_config(database_uri))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def count_queries(app: Flask):
+    """`with count_queries() as statements:` collects the SQL run inside the block."""
+
+    @contextmanager
+    def counting() -> Iterator[list[str]]:
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, parameters, context, executemany) -> None:
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+
+    return counting
