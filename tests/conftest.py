@@ -7,6 +7,7 @@ schema once per run and each test starts from empty tables.
 
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +23,8 @@ from forum.config import with_driver
 from forum.database import db
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+# Rate limits in Redis, as a deployment of several app servers keeps them; memory otherwise.
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "").strip()
 
 
 def forum_config(database_uri: str) -> dict:
@@ -29,7 +32,9 @@ def forum_config(database_uri: str) -> dict:
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": database_uri,
-        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_STORAGE_URI": TEST_REDIS_URL or "memory://",
+        # Each app counts its own requests, so one test's limits never leak into another's.
+        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         "SITE_NAME": "Test Forum",
     }
 

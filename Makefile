@@ -1,0 +1,52 @@
+# Two commands from a fresh clone: `make run` serves the forum, `make test` runs the suite.
+# Everything they need is installed here: a virtual environment from pyproject.toml and the
+# pinned front-end packages (htmx, axe-core) from package-lock.json.
+
+PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 5000
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: setup run test lint format seed-demo clean
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-fund --no-audit
+	touch $@
+
+## Serve the forum on SQLite at http://$(HOST):$(PORT), with the article in place.
+run: setup
+	$(BIN)/forum db upgrade
+	$(BIN)/forum import-article
+	$(BIN)/forum run --host $(HOST) --port $(PORT)
+
+## The whole suite, browser tests included. Set TEST_DATABASE_URL to run it on PostgreSQL.
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Style and htmx-2 habits: ruff, and htmx's own upgrade checker over the templates.
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	npx --no-install upgrade-check templates static
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## Demo members, stories and replies in the local database (never done by `make run`).
+seed-demo: setup
+	$(BIN)/forum db upgrade
+	$(BIN)/forum seed-demo
+
+clean:
+	rm -rf $(VENV) node_modules test-results .pytest_cache .ruff_cache
