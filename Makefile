@@ -24,10 +24,13 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 ## Serve the forum on SQLite at http://$(HOST):$(PORT), with the article in place.
+# gunicorn, not the development server: one process (so in-memory rate limits hold) with a
+# few threads, and no access log, so no client address is written anywhere.
 run: setup
 	$(BIN)/forum db upgrade
 	$(BIN)/forum import-article
-	$(BIN)/forum run --host $(HOST) --port $(PORT)
+	@echo "Serving the forum at http://$(HOST):$(PORT) (Ctrl+C stops it)"
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 1 --threads 8 'forum:create_app()'
 
 ## The whole suite, browser tests included. Set TEST_DATABASE_URL to run it on PostgreSQL.
 test: setup
