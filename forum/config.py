@@ -18,7 +18,10 @@ def with_driver(url: str) -> str:
 def database_url(instance_path: Path) -> str:
     """`DATABASE_URL`, or a SQLite file in the instance folder."""
     url = os.environ.get("DATABASE_URL", "").strip()
-    return with_driver(url) if url else f"sqlite:///{instance_path / 'forum.db'}"
+    if url:
+        return with_driver(url)
+    instance_path.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{instance_path / 'forum.db'}"
 
 
 def secret_key(instance_path: Path) -> str:
