@@ -21,9 +21,16 @@ class ArticleSource:
         """The first line `# Title` is the thread's title; the rest is its body."""
         text = path.read_text(encoding="utf-8").strip()
         first_line, _, rest = text.partition("\n")
-        if not first_line.startswith("# "):
+        title = first_line.removeprefix("# ").strip()
+        if not first_line.startswith("# ") or not title:
             raise ValueError(f"{path}: the first line must be the title, as '# Title'")
-        return cls(title=first_line.removeprefix("# ").strip(), body=rest.strip() + "\n")
+        if len(title) > Thread.title.type.length:
+            raise ValueError(
+                f"{path}: the title is longer than {Thread.title.type.length} characters"
+            )
+        if not rest.strip():
+            raise ValueError(f"{path}: the article has a title but no text")
+        return cls(title=title, body=rest.strip() + "\n")
 
 
 def find_article() -> Thread | None:
@@ -50,6 +57,6 @@ def import_article(source: ArticleSource) -> tuple[Thread, str]:
     ).one()
     if thread.title == source.title and opening.body == source.body:
         return thread, "unchanged"
-    thread.title = source.title
+    thread.retitle(source.title)
     opening.set_body(source.body)
     return thread, "updated"

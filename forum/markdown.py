@@ -7,6 +7,7 @@ another host. Images are never embedded (a remote image is a tracking pixel): th
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 
 ALLOWED_TAGS = {
@@ -28,7 +29,7 @@ def _image_as_link(renderer: RendererHTML, tokens, idx, options, env) -> str:
     token = tokens[idx]
     src = token.attrGet("src") or ""
     alt = renderer.renderInlineAsText(token.children or [], options, env) or src
-    return f'<a href="{renderer.escapeHtml(src)}">{renderer.escapeHtml(alt)}</a>'
+    return f'<a href="{escapeHtml(src)}">{escapeHtml(alt)}</a>'
 
 
 _md = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(["table", "strikethrough"])

@@ -86,18 +86,22 @@ class Thread(db.Model):
         now = utcnow()
         thread = cls(
             kind=kind,
-            title=title,
-            slug=slugify(title, max_length=80, word_boundary=True) or "thread",
             created_at=now,
             last_activity_at=now,
             **fields,
         )
+        thread.retitle(title)
         db.session.add(thread)
         db.session.flush()
         opening = Post(thread=thread, author=author, anonymous=anonymous, created_at=now)
         opening.set_body(body)
         opening.place_under(None)
         return opening
+
+    def retitle(self, title: str) -> None:
+        """Set the title and the address words that follow it (old addresses still redirect)."""
+        self.title = title
+        self.slug = slugify(title, max_length=80, word_boundary=True) or "thread"
 
     def __repr__(self) -> str:
         return f"<Thread {self.id} {self.kind} {self.title!r}>"
