@@ -1,17 +1,16 @@
 """Who is asking: loading the signed-in member for each request."""
 
 from flask import Flask
+from sqlalchemy import select
 
 from .database import db
 from .extensions import login_manager
 from .models import User
 
 
-def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    return None if user is None or user.deleted_at else user
+def load_user(session_token: str) -> User | None:
+    """The member whose current session token the cookie carries; an old token finds nobody."""
+    return db.session.scalar(select(User).where(User.session_token == session_token))
 
 
 def init_app(app: Flask) -> None:

@@ -1,11 +1,15 @@
 """The forum's data: members, threads and the posts of each thread as a tree."""
 
+import secrets
 from datetime import datetime
 from enum import StrEnum
 
+from flask import current_app
+from flask_login import UserMixin
 from slugify import slugify
-from sqlalchemy import ForeignKey, Index, String, Text, update
+from sqlalchemy import ForeignKey, Index, String, Text, select, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .database import UTCDateTime, db, utcnow
 from .markdown import render_markdown
@@ -37,21 +41,57 @@ class ThreadKind(StrEnum):
     DISCUSSION = "discussion"
 
 
-class User(db.Model):
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     pseudonym: Mapped[str] = mapped_column(String(30))
     pseudonym_key: Mapped[str] = mapped_column(String(30), unique=True)
-    """The pseudonym case-folded: two members can't differ by case alone."""
+    """`pseudonyms.likeness_key` of the pseudonym: no two members can look alike."""
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20), default=Role.MEMBER)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     bio: Mapped[str] = mapped_column(Text, default="")
     bio_html: Mapped[str] = mapped_column(Text, default="")
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    """What the session and remember cookies carry instead of the id; replacing it signs the
+    account out everywhere (recovery, password change)."""
+    post_anonymously_by_default: Mapped[bool] = mapped_column(default=False)
+    recovery_codes_confirmed: Mapped[bool] = mapped_column(default=False)
+    """False until the member says they kept their current recovery codes."""
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    def end_other_sessions(self) -> None:
+        self.session_token = new_session_token()
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role in (Role.MODERATOR, Role.ADMIN)
 
     def __repr__(self) -> str:
         return f"<User {self.pseudonym}>"
+
+
+class RecoveryCode(db.Model):
+    """A single-use way back into an account, stored as a hash only."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RetiredPseudonym(db.Model):
+    """A deleted account's pseudonym, kept only as a keyed hash of its likeness key, so that
+    nobody can take the name of someone who left and nobody can read which names those were."""
+
+    key_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    retired_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Thread(db.Model):
@@ -93,9 +133,8 @@ class Thread(db.Model):
         thread.retitle(title)
         db.session.add(thread)
         db.session.flush()
-        opening = Post(thread=thread, author=author, anonymous=anonymous, created_at=now)
-        opening.set_body(body)
-        opening.place_under(None)
+        opening = Post.write(thread.id, None, author, body, anonymous, now)
+        set_committed_value(opening, "thread", thread)  # known already: no query needed
         return opening
 
     def retitle(self, title: str) -> None:
@@ -116,6 +155,8 @@ class Post(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     """None for the article, which the site publishes, and for erased accounts."""
     anonymous: Mapped[bool] = mapped_column(default=False)
+    anon_alias: Mapped[str | None] = mapped_column(String(40))
+    """For an anonymous post, its author's alias in this thread ("Anonymous Heron")."""
     body: Mapped[str] = mapped_column(Text, default="")
     """Markdown as typed."""
     body_html: Mapped[str] = mapped_column(Text, default="")
@@ -154,23 +195,53 @@ class Post(db.Model):
         self.body = text
         self.body_html = render_markdown(text)
 
-    def place_under(self, parent: "Post | None") -> None:
-        """Give this new post its place in the tree, below `parent` (None: opening post).
+    @classmethod
+    def write(
+        cls,
+        thread_id: int,
+        parent: "Post | None",
+        author: User | None,
+        body: str,
+        anonymous: bool,
+        now: datetime,
+    ) -> "Post":
+        """A new post in thread `thread_id` below `parent` (None: the opening post).
 
-        The id is the last path segment: ids are unique, so two replies to one parent at the
-        same instant can never take the same place, and no lock on the parent is needed.
+        Its id becomes the last segment of its path: ids are unique, so two replies to one
+        parent at the same instant can never take the same place, and no lock is needed.
         """
-        self.parent_id = parent.id if parent else None
-        db.session.add(self)
+        post = cls(thread_id=thread_id, parent_id=parent.id if parent else None, author=author)
+        post.created_at = now
+        post.set_body(body)
+        db.session.add(post)
         db.session.flush()
-        self.path = (parent.path if parent else "") + path_segment(self.id)
+        post.path = (parent.path if parent else "") + path_segment(post.id)
+        if anonymous:
+            post.make_anonymous()
+        return post
+
+    def make_anonymous(self) -> None:
+        """Show this post under its author's alias in the thread from now on."""
+        from .anonymity import alias_for
+
+        in_thread = select(Post.anon_alias).where(
+            Post.thread_id == self.thread_id, Post.anon_alias.is_not(None), Post.id != self.id
+        )
+        alias = db.session.scalars(
+            in_thread.where(Post.author_id == self.author_id).limit(1)
+        ).first()
+        if alias is None:
+            taken = set(db.session.scalars(in_thread.distinct()))
+            alias = alias_for(
+                current_app.config["SECRET_KEY"], self.author_id, self.thread_id, taken
+            )
+        self.anonymous = True
+        self.anon_alias = alias
 
     def reply(self, author: User | None, body: str, anonymous: bool = False) -> "Post":
         """A reply to this post; the thread's counters move with it (the caller commits)."""
         now = utcnow()
-        reply = Post(thread_id=self.thread_id, author=author, anonymous=anonymous, created_at=now)
-        reply.set_body(body)
-        reply.place_under(self)
+        reply = Post.write(self.thread_id, self, author, body, anonymous, now)
         db.session.execute(
             update(Thread)
             .where(Thread.id == self.thread_id)
