@@ -1,0 +1,362 @@
+"""Reading the forum in a real browser: finding the article, a deep reply tree on a phone,
+paging with and without JavaScript, accessibility, and nothing leaving the site."""
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, expect
+
+from forum.article import DEFAULT_ARTICLE, ArticleSource, import_article
+from forum.database import db
+from forum.models import Post, Thread, ThreadKind, User
+
+from .conftest import axe_violations
+
+ARTICLE_SECTIONS = [
+    "Why Is There Stigma Around Seeking Help?",
+    "Understanding Your Hesitation",
+    "How to Break Free from the Stigma",
+    "Imagine the Possibilities",
+    "Embrace the Journey",
+]
+# Written by the member behind the anonymous reply; must never reach a page.
+HIDDEN_PSEUDONYM = "secret_author_7"
+# "Anonymous", or a per-thread alias such as "Anonymous Heron".
+ANONYMOUS = re.compile(r"^Anonymous\b")
+PHONE = {"width": 360, "height": 800}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def member(pseudonym: str) -> User:
+    user = User(pseudonym=pseudonym, pseudonym_key=pseudonym.casefold(), password_hash="unusable")
+    db.session.add(user)
+    return user
+
+
+def publish_article() -> Thread:
+    thread, _ = import_article(ArticleSource.read(DEFAULT_ARTICLE))
+    return thread
+
+
+@dataclass
+class DeepThread:
+    thread: Thread
+    chain: list[Post]
+    """chain[0] is the opening post, chain[n] the reply at depth n."""
+    anonymous: Post
+
+    @property
+    def url(self) -> str:
+        return f"/t/{self.thread.id}-{self.thread.slug}"
+
+    @property
+    def deepest_visible(self) -> Post:
+        return self.chain[6]
+
+
+def deep_thread() -> DeepThread:
+    """A story whose replies nest 9 levels deep on one branch (deeper than a thread page
+    shows), with a shorter branch beside it and an anonymous reply inside the deep one."""
+    wren, harbour, tea = member("Wren"), member("quiet_harbour"), member("morning-tea")
+    hidden = member(HIDDEN_PSEUDONYM)
+    opening = Thread.start(
+        ThreadKind.STORY,
+        "The first time I told someone I wasn't okay",
+        "For months I told everyone I was *fine*. Last week I said it out loud to my sister.",
+        author=harbour,
+    )
+    chain = [opening]
+    authors = [wren, harbour, tea]
+    anonymous = None
+    for depth in range(1, 10):
+        if depth == 4:
+            reply = chain[-1].reply(hidden, "Reading this thread helped me today.", anonymous=True)
+            anonymous = reply
+        else:
+            reply = chain[-1].reply(
+                authors[depth % 3],
+                f"A reply at depth {depth}: thank you for saying this, it helps to read it. "
+                "Saying it out loud is so hard, and you did it.",
+            )
+        chain.append(reply)
+    side = opening.reply(tea, "What you said about her asking what would help: exactly that.")
+    side.reply(harbour, "She really did just listen.")
+    assert anonymous is not None
+    return DeepThread(opening.thread, chain, anonymous)
+
+
+def conversations(count: int) -> list[Thread]:
+    """`count` unpinned threads, oldest first (the home page lists them newest first)."""
+    author = member("north_light")
+    return [
+        Thread.start(
+            ThreadKind.DISCUSSION, f"Conversation number {n}", "How are you today?", author
+        ).thread
+        for n in range(1, count + 1)
+    ]
+
+
+def expect_listed(page: Page, titles: list[str]) -> None:
+    """The "Recent conversations" list shows exactly these threads, in this order."""
+    expect(page.locator("#threads .thread-title")).to_have_text(titles)
+
+
+# --- Finding and reading the article ------------------------------------------------------
+
+
+def test_home_leads_to_the_pinned_article(app: Flask, live_server: str, page: Page) -> None:
+    article = publish_article()
+    conversations(2)
+    db.session.commit()
+
+    page.goto(live_server + "/")
+    titles = page.locator(".thread-title")
+    expect(titles.first).to_have_text(article.title)
+    expect(page.get_by_role("heading", name="Start here", level=2)).to_be_visible()
+
+    page.get_by_role("link", name=article.title).click()
+    expect(page).to_have_url(re.compile(rf"/t/{article.id}-{article.slug}$"))
+    expect(page.get_by_role("heading", name=article.title, level=1)).to_be_visible()
+    for section in ARTICLE_SECTIONS:
+        expect(page.get_by_role("heading", name=section, level=2)).to_be_visible()
+
+
+def test_deep_branch_continues_on_its_own_page(app: Flask, live_server: str, page: Page) -> None:
+    story = deep_thread()
+    db.session.commit()
+
+    page.goto(live_server + story.url)
+    expect(page.get_by_role("heading", name="11 replies", level=2)).to_be_visible()
+    expect(page.locator(f"#p{story.deepest_visible.id}")).to_be_visible()
+    expect(page.locator(f"#p{story.chain[7].id}")).to_have_count(0)
+    expect(page.locator(f"#p{story.anonymous.id} .author")).to_have_text(ANONYMOUS)
+    assert HIDDEN_PSEUDONYM not in page.content()
+
+    page.get_by_role("link", name="Continue this thread").click()
+    expect(page).to_have_url(re.compile(rf"/p/{story.deepest_visible.id}$"))
+    for post in story.chain[6:]:
+        expect(page.locator(f"#p{post.id}")).to_be_visible()
+    page.get_by_text("Earlier in this conversation").click()
+    expect(page.locator(f"#p{story.anonymous.id} .author")).to_have_text(ANONYMOUS)
+    assert HIDDEN_PSEUDONYM not in page.content()
+
+
+# --- Accessibility ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("kind", ["home", "thread", "continuation", "not-found"])
+def test_axe_finds_no_violations(
+    app: Flask, live_server: str, page: Page, kind: str, scheme: str
+) -> None:
+    publish_article()
+    story = deep_thread()
+    db.session.commit()
+    paths = {
+        "home": "/",
+        "thread": story.url,
+        "continuation": f"/p/{story.deepest_visible.id}",
+        "not-found": "/t/999999",
+    }
+
+    page.emulate_media(color_scheme=scheme)
+    response = page.goto(live_server + paths[kind])
+    assert response is not None
+    assert response.status == (404 if kind == "not-found" else 200)
+    if kind == "continuation":
+        page.get_by_text("Earlier in this conversation").click()  # check the folded posts too
+    if kind == "thread":
+        expect(page.get_by_role("link", name="Continue this thread")).to_be_visible()
+    violations = axe_violations(page)
+    assert violations == [], f"axe on {paths[kind]} ({scheme}):\n" + "\n".join(map(str, violations))
+
+
+def test_axe_reports_what_it_finds(app: Flask, live_server: str, page: Page) -> None:
+    """The check above can fail: an unnamed button and an unlabelled field are reported."""
+    db.session.commit()
+    page.goto(live_server + "/")
+    page.evaluate(
+        """() => document.querySelector("main").insertAdjacentHTML(
+            "beforeend", "<button></button><input type=text>")"""
+    )
+    found = {violation["id"] for violation in axe_violations(page)}
+    assert {"button-name", "label"} <= found
+
+
+# --- A cheap phone ------------------------------------------------------------------------
+
+
+def test_deep_replies_fit_a_narrow_phone(app: Flask, live_server: str, page: Page) -> None:
+    story = deep_thread()
+    db.session.commit()
+    page.set_viewport_size(PHONE)
+
+    for path, deepest in [
+        (story.url, story.deepest_visible),
+        (f"/p/{story.chain[6].id}", story.chain[9]),
+    ]:
+        page.goto(live_server + path)
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= PHONE["width"], f"{path} scrolls sideways: {scroll_width}px"
+        box = page.locator(f"#p{deepest.id}").bounding_box()
+        assert box is not None
+        assert box["width"] >= 200, f"{path}: the deepest reply is {box['width']}px wide"
+        assert box["x"] + box["width"] <= PHONE["width"]
+
+
+# --- Paging the home listing ----------------------------------------------------------------
+
+
+def test_older_conversations_load_in_place_with_htmx(
+    app: Flask, live_server: str, page: Page
+) -> None:
+    app.config["THREADS_PER_PAGE"] = 3
+    publish_article()
+    titles = [thread.title for thread in reversed(conversations(7))]  # newest first
+    db.session.commit()
+
+    page.goto(live_server + "/")
+    expect_listed(page, titles[:3])
+    home_url = page.url
+    page.evaluate("window.__samePage = true")
+
+    page.get_by_role("link", name="Older conversations").click()
+    expect_listed(page, titles[:6])
+    expect(page.get_by_role("link", name="Older conversations")).to_have_count(1)
+
+    page.get_by_role("link", name="Older conversations").click()
+    expect_listed(page, titles)
+    expect(page.get_by_role("link", name="Older conversations")).to_have_count(0)
+
+    assert page.evaluate("window.__samePage") is True, "the page was reloaded"
+    assert page.url == home_url
+    # The pinned article stays where it was, once.
+    expect(page.locator(".pinned .thread-item")).to_have_count(1)
+
+
+def test_older_conversations_work_without_javascript(
+    app: Flask, live_server: str, browser: Browser
+) -> None:
+    app.config["THREADS_PER_PAGE"] = 3
+    article = publish_article()
+    titles = [thread.title for thread in reversed(conversations(7))]
+    db.session.commit()
+
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(live_server + "/")
+        expect_listed(page, titles[:3])
+
+        page.get_by_role("link", name="Older conversations").click()
+        expect(page).to_have_url(re.compile(r"/\?after=\d+-\d+$"))
+        expect(page.get_by_role("heading", name="Older conversations", level=1)).to_be_visible()
+        expect_listed(page, titles[3:6])
+        expect(page.get_by_role("link", name=article.title)).to_have_count(0)
+
+        page.get_by_role("link", name="Older conversations").click()
+        expect_listed(page, titles[6:])
+        expect(page.get_by_role("link", name="Older conversations")).to_have_count(0)
+    finally:
+        context.close()
+
+
+# --- Self-contained, private, quiet -------------------------------------------------------
+
+# Records Content-Security-Policy violations, which Chromium may also log to the console.
+CSP_RECORDER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
+});
+"""
+
+
+def test_pages_load_nothing_from_elsewhere_and_log_no_errors(
+    app: Flask, live_server: str, page: Page
+) -> None:
+    app.config["THREADS_PER_PAGE"] = 3
+    publish_article()
+    story = deep_thread()
+    conversations(4)
+    db.session.commit()
+
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
+    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type in ("error", "warning"):
+            errors.append(f"console {message.type}: {message.text}")
+
+    page.on("console", on_console)
+    page.add_init_script(CSP_RECORDER)
+
+    page.goto(live_server + "/")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("htmx.version") == "4.0.1"
+    with page.expect_request(lambda request: "after=" in request.url):
+        page.get_by_role("link", name="Older conversations").click()
+    expect(page.locator("#threads .thread-item")).to_have_count(5)
+    assert page.evaluate("window.__cspViolations") == []
+
+    page.goto(live_server + story.url)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("htmx.version") == "4.0.1"
+    assert page.evaluate("window.__cspViolations") == []
+
+    elsewhere = [url for url in requests if not url.startswith(live_server + "/")]
+    assert elsewhere == []
+    assert any("/vendor/htmx/4.0.1/htmx.min.js" in url for url in requests)
+    assert errors == []
+
+
+def test_a_guest_gets_no_cookie(app: Flask, live_server: str, page: Page) -> None:
+    publish_article()
+    story = deep_thread()
+    db.session.commit()
+    set_cookies: list[str] = []
+
+    def on_request_finished(request: Request) -> None:
+        response = request.response()
+        if response and response.header_value("set-cookie"):
+            set_cookies.append(request.url)
+
+    page.on("requestfinished", on_request_finished)
+
+    page.goto(live_server + "/")
+    page.get_by_role("link", name=story.thread.title).click()
+    expect(page.get_by_role("heading", name=story.thread.title, level=1)).to_be_visible()
+    page.goto(live_server + f"/p/{story.deepest_visible.id}")
+    page.wait_for_load_state("networkidle")
+
+    assert page.context.cookies() == []
+    assert set_cookies == []
+
+
+# --- Pictures for people ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_screenshots_for_review(
+    app: Flask, live_server: str, page: Page, screenshot_dir: Path, scheme: str
+) -> None:
+    """Not asserted: test-results/screenshots/ is for a person to look at."""
+    publish_article()
+    story = deep_thread()
+    conversations(3)
+    db.session.commit()
+    page.emulate_media(color_scheme=scheme)
+
+    for size in (PHONE, DESKTOP):
+        page.set_viewport_size(size)
+        for name, path in [("home", "/"), ("thread", story.url)]:
+            page.goto(live_server + path)
+            page.screenshot(
+                path=screenshot_dir / f"{name}-{size['width']}-{scheme}.png", full_page=True
+            )
