@@ -6,7 +6,19 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from . import accounts, cli, config, errors, htmx, reading, security, templating, vendor
+from . import (
+    accounts,
+    cli,
+    config,
+    errors,
+    htmx,
+    profiles,
+    reading,
+    security,
+    settings,
+    templating,
+    vendor,
+)
 from .database import configure_sqlite
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -48,6 +60,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     accounts.init_app(app)
     app.register_blueprint(reading.bp)
+    app.register_blueprint(profiles.bp)
+    app.register_blueprint(settings.bp)
     app.register_blueprint(vendor.bp)
     security.init_app(app)
     htmx.init_app(app)

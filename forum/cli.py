@@ -4,10 +4,13 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import AppGroup, FlaskGroup
+from sqlalchemy import select
 
+from . import members, passwords, pseudonyms, recovery
 from .article import DEFAULT_ARTICLE, ArticleSource, import_article
 from .database import db
+from .models import Role, User
 
 
 @click.command("import-article")
@@ -40,9 +43,65 @@ def seed_demo_command() -> None:
     click.echo("Demo stories and replies added.")
 
 
+users = AppGroup("users", help="Create members and staff, and change their roles.")
+ROLE_CHOICE = click.Choice([role.value for role in Role])
+
+
+def _member_or_fail(pseudonym: str) -> User:
+    user = members.find_member(pseudonym)
+    if user is None:
+        raise click.ClickException(f"No member is called {pseudonym!r}.")
+    return user
+
+
+@users.command("create")
+@click.argument("pseudonym")
+@click.option("--role", type=ROLE_CHOICE, default=Role.MEMBER.value, show_default=True)
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Asked for with a hidden prompt when not given.",
+)
+def create_user(pseudonym: str, role: str, password: str) -> None:
+    """Create an account named PSEUDONYM and print its recovery codes."""
+    pseudonym = pseudonyms.normalise(pseudonym)
+    problem = pseudonyms.problem_with(pseudonym) or passwords.problem_with(password, pseudonym)
+    if problem:
+        raise click.ClickException(problem)
+    if not members.pseudonym_available(pseudonym):
+        raise click.ClickException(members.PSEUDONYM_TAKEN)
+    user = members.add_member(pseudonym, password, Role(role))
+    codes = recovery.issue_codes(user)
+    user.recovery_codes_confirmed = True  # whoever runs this command hands them over
+    db.session.commit()
+    click.echo(f"Created {role} {pseudonym}. Recovery codes (each works once):")
+    click.echo("\n".join(f"  {code}" for code in codes))
+
+
+@users.command("set-role")
+@click.argument("pseudonym")
+@click.argument("role", type=ROLE_CHOICE)
+def set_role(pseudonym: str, role: str) -> None:
+    """Give PSEUDONYM the role ROLE."""
+    user = _member_or_fail(pseudonym)
+    user.role = Role(role)
+    db.session.commit()
+    click.echo(f"{user.pseudonym} is now a {role}.")
+
+
+@users.command("list")
+def list_users() -> None:
+    """Every account: pseudonym, role and the month it joined."""
+    for user in db.session.scalars(select(User).order_by(User.pseudonym_key)):
+        click.echo(f"{user.pseudonym:<32}{user.role:<12}{user.created_at:%Y-%m}")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(import_article_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(users)
 
 
 def _create_app() -> Flask:

@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 DEFAULT_SITE_NAME = "Reaching Out"
@@ -42,7 +43,11 @@ def secret_key(instance_path: Path) -> str:
 def from_environment(instance_path: Path) -> dict:
     """The settings a deployment controls, read once when the app is created."""
     redis_url = os.environ.get("REDIS_URL", "").strip()
+    # Behind HTTPS, cookies must never travel over plain HTTP.
+    secure_cookies = os.environ.get("SECURE_COOKIES", "").strip().lower() in ("1", "true", "yes")
     return {
+        "SESSION_COOKIE_SECURE": secure_cookies,
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
         "SITE_NAME": os.environ.get("SITE_NAME", "").strip() or DEFAULT_SITE_NAME,
         "SECRET_KEY": secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
@@ -57,6 +62,7 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_DURATION": timedelta(days=30),
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_DEFAULT_TIMEZONE": "UTC",
     "RATELIMIT_HEADERS_ENABLED": True,

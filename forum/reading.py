@@ -60,14 +60,15 @@ def post_in_context(post_id: int):
     thread = get_thread_or_404(post.thread_id)
     if post.parent_id is None:
         return redirect(url_for(".thread", thread_id=thread.id, slug=thread.slug))
-    subtree = subtree_posts(post)
+    above = ancestors(post)
     return render_page(
         "reading/post.html",
         "content",
         thread=thread,
         post=post,
-        ancestors=ancestors(post),
-        children=children_by_parent(subtree),
+        opening=above[0],
+        ancestors=above,
+        children=children_by_parent(subtree_posts(post)),
     )
 
 

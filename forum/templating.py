@@ -20,6 +20,10 @@ def exact_time(moment: datetime) -> str:
     return format_datetime(moment, "d MMMM y, HH:mm 'UTC'")
 
 
+def month_year(moment: datetime) -> str:
+    return format_datetime(moment, "MMMM y")
+
+
 def iso_time(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
@@ -28,3 +32,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(relative_time)
     app.add_template_filter(exact_time)
     app.add_template_filter(iso_time)
+    app.add_template_filter(month_year)
