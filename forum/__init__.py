@@ -12,6 +12,7 @@ from . import (
     config,
     errors,
     htmx,
+    posting,
     profiles,
     reading,
     security,
@@ -61,6 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     accounts.init_app(app)
     app.register_blueprint(reading.bp)
     app.register_blueprint(profiles.bp)
+    app.register_blueprint(posting.bp)
     app.register_blueprint(settings.bp)
     app.register_blueprint(vendor.bp)
     security.init_app(app)

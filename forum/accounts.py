@@ -9,6 +9,7 @@ from flask import (
     Flask,
     Response,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -24,6 +25,7 @@ from .database import db
 from .extensions import limiter, login_manager
 from .forms import JoinForm, KeepCodesForm, LoginForm, RecoverForm
 from .models import User
+from .wording import plural
 
 bp = Blueprint("accounts", __name__)
 
@@ -66,6 +68,7 @@ def _safe_next(target: str | None) -> str:
 
 def _sign_in(user: User, remember: bool = False) -> None:
     session.clear()  # a fresh session at every login: nothing from before carries over
+    g.pop("csrf_token", None)  # and a fresh CSRF token for the forms on the next page
     login_user(user, remember=remember)
 
 
@@ -91,7 +94,8 @@ def join():
 def show_codes(codes: list[str], welcome: bool = False, form: KeepCodesForm | None = None):
     """The recovery codes, shown this once, with the box to say they were kept."""
     if form is None:
-        form = KeepCodesForm(data={"codes": codes})
+        # formdata=None: on the POST that made the codes, the request's own fields aren't ours.
+        form = KeepCodesForm(formdata=None, data={"codes": codes})
     status = 422 if form.errors else 200
     page = render_template("accounts/codes.html", form=form, codes=codes, welcome=welcome)
     return page, status, {"Cache-Control": "no-store"}
@@ -156,8 +160,8 @@ def recover():
             db.session.commit()
             _sign_in(user)
             flash(
-                f"Your new password is set and you are logged in. You have {left} recovery "
-                f"code{'s' if left != 1 else ''} left"
+                "Your new password is set and you are logged in. You have "
+                f"{plural(left, 'recovery code')} left"
                 + (": consider making a new set in your settings." if left <= 3 else ".")
             )
             return redirect(url_for("reading.home"), 303)
@@ -183,8 +187,7 @@ def too_many_attempts(error: TooManyRequests):
     # reset_at is the second after the window closes.
     wait = max(1, math.ceil((limit.reset_at - 1 - time.time()) / 60)) if limit else 15
     form.form_errors.append(
-        f"Too many attempts in a short time. Please try again in {wait} "
-        f"minute{'s' if wait != 1 else ''}."
+        f"Too many attempts in a short time. Please try again in {plural(wait, 'minute')}."
     )
     headers = {"Retry-After": str(wait * 60)}
     return render_template(template, form=form), 429, headers

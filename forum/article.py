@@ -49,8 +49,9 @@ def import_article(source: ArticleSource) -> tuple[Thread, str]:
     thread = find_article()
     if thread is None:
         opening = Thread.start(
-            ThreadKind.ARTICLE, source.title, source.body, author=None, pinned=True
-        )
+            ThreadKind.ARTICLE, source.title, source.body, author=None, pinned=True,
+            heading_offset=0,
+        )  # fmt: skip
         return opening.thread, "created"
     opening = db.session.scalars(
         select(Post).where(Post.thread_id == thread.id, Post.parent_id.is_(None))
@@ -58,5 +59,5 @@ def import_article(source: ArticleSource) -> tuple[Thread, str]:
     if thread.title == source.title and opening.body == source.body:
         return thread, "unchanged"
     thread.retitle(source.title)
-    opening.set_body(source.body)
+    opening.set_body(source.body, heading_offset=0)
     return thread, "updated"

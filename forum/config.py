@@ -69,4 +69,10 @@ DEFAULTS = {
     "THREADS_PER_PAGE": 25,
     # Replies deeper than this (relative to the page) continue on a page of their own.
     "MAX_VISIBLE_DEPTH": 6,
+    # Posting pace (forum.pacing) and the silent grace period for fixing typos.
+    "THREAD_INTERVAL_SECONDS": 15,
+    "REPLY_INTERVAL_SECONDS": 5,
+    "FIRST_DAY_MAX_THREADS": 3,
+    "FIRST_DAY_MAX_REPLIES": 10,
+    "EDIT_GRACE_SECONDS": 300,
 }

@@ -22,6 +22,8 @@ MESSAGES = {
 def render_error(error: HTTPException):
     code = error.code or 500
     title, message = MESSAGES.get(code, (error.name, error.description or ""))
+    if error.description and error.description != type(error).description:
+        message = error.description  # a view said something more specific
     return render_page(
         "errors/error.html", "content", code=code, title=title, message=message
     ), code

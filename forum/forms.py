@@ -148,6 +148,7 @@ class BioForm(FlaskForm):
 
 class PreferencesForm(FlaskForm):
     post_anonymously_by_default = BooleanField("Post anonymously unless I choose otherwise")
+    unfold_content_warnings = BooleanField("Show posts with content warnings unfolded")
     submit = SubmitField("Save preferences")
 
 

@@ -36,6 +36,16 @@ _md = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(["table",
 _md.add_render_rule("image", _image_as_link)
 
 
-def render_markdown(text: str) -> str:
-    """Sanitised HTML for a Markdown text."""
-    return _cleaner.clean(_md.render(text))
+def render_markdown(text: str, heading_offset: int = 0) -> str:
+    """Sanitised HTML for a Markdown text.
+
+    `heading_offset` moves headings down the outline: in a post, "# Title" must not compete
+    with the page's own h1 and h2, so members' posts are rendered with an offset of 2.
+    """
+    env: dict = {}
+    tokens = _md.parse(text, env)
+    if heading_offset:
+        for token in tokens:
+            if token.type in ("heading_open", "heading_close"):
+                token.tag = f"h{min(6, int(token.tag[1]) + heading_offset)}"
+    return _cleaner.clean(_md.renderer.render(tokens, _md.options, env))

@@ -8,7 +8,7 @@ from sqlalchemy import delete, select, update
 
 from . import passwords, pseudonyms
 from .database import db, utcnow
-from .models import Post, RecoveryCode, RetiredPseudonym, Role, Thread, User
+from .models import Post, PostRevision, RecoveryCode, RetiredPseudonym, Role, Thread, User
 
 PSEUDONYM_TAKEN = (
     "That pseudonym is taken, or looks too much like one that is. Please choose another."
@@ -81,6 +81,10 @@ def delete_account(user: User, erase_posts: bool) -> None:
         db.session.execute(
             update(Post).where(mine).values(body="", body_html="", deleted_by_author_at=now)
         )
+        # Earlier versions too: erased means erased, for moderators as well.
+        db.session.execute(
+            delete(PostRevision).where(PostRevision.post_id.in_(select(Post.id).where(mine)))
+        )
     db.session.execute(update(Post).where(mine).values(author_id=None))
     db.session.execute(update(Post).where(Post.removed_by_id == user.id).values(removed_by_id=None))
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
@@ -104,6 +108,7 @@ def export_data(user: User) -> dict:
             "joined": user.created_at.isoformat(),
             "bio": user.bio,
             "post_anonymously_by_default": user.post_anonymously_by_default,
+            "unfold_content_warnings": user.unfold_content_warnings,
             "suspended_until": user.suspended_until.isoformat() if user.suspended_until else None,
         },
         "posts": [

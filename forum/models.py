@@ -1,13 +1,13 @@
 """The forum's data: members, threads and the posts of each thread as a tree."""
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from flask import current_app
 from flask_login import UserMixin
 from slugify import slugify
-from sqlalchemy import ForeignKey, Index, String, Text, select, update
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, select, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -18,6 +18,8 @@ from .markdown import render_markdown
 # ordering a thread's posts by path gives the tree depth-first with the oldest sibling first
 # (ids only grow). 6 digits cover ids below 36**6, about 2.2 billion.
 PATH_DIGITS = 6
+# Members' headings start at h3: the page's h1 is the thread title, its h2s are sections.
+MEMBER_HEADING_OFFSET = 2
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
@@ -41,6 +43,47 @@ class ThreadKind(StrEnum):
     DISCUSSION = "discussion"
 
 
+class ReplyIntent(StrEnum):
+    """What kind of replies a story's author asks for."""
+
+    LISTENING = "listening"
+    ADVICE = "advice"
+    SHARED_EXPERIENCE = "shared-experience"
+
+    @property
+    def label(self) -> str:
+        return {
+            "listening": "Just listening, please",
+            "advice": "Advice welcome",
+            "shared-experience": "Looking for others who've been there",
+        }[self.value]
+
+    @property
+    def etiquette(self) -> str:
+        return {
+            "listening": "The author asks for listening, not advice: reflect back what you "
+            "heard, and let them know they were heard.",
+            "advice": "The author welcomes advice: share what helped you, gently, as one "
+            "option among many.",
+            "shared-experience": "The author is looking for others who've been there: share "
+            "your own experience, if you feel able to.",
+        }[self.value]
+
+
+class ReactionKind(StrEnum):
+    """Supportive reactions only: nothing here can score, rank or put anyone down."""
+
+    SUPPORT = "support"
+    ME_TOO = "me-too"
+    THANK_YOU = "thank-you"
+
+    @property
+    def label(self) -> str:
+        return {"support": "Sending support", "me-too": "Me too", "thank-you": "Thank you"}[
+            self.value
+        ]
+
+
 def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
@@ -62,6 +105,7 @@ class User(UserMixin, db.Model):
     post_anonymously_by_default: Mapped[bool] = mapped_column(default=False)
     recovery_codes_confirmed: Mapped[bool] = mapped_column(default=False)
     """False until the member says they kept their current recovery codes."""
+    unfold_content_warnings: Mapped[bool] = mapped_column(default=False)
 
     def get_id(self) -> str:
         return self.session_token
@@ -101,7 +145,11 @@ class Thread(db.Model):
     slug: Mapped[str] = mapped_column(String(80))
     pinned: Mapped[bool] = mapped_column(default=False)
     locked: Mapped[bool] = mapped_column(default=False)
-    content_warning: Mapped[str | None] = mapped_column(String(100))
+    locked_reason: Mapped[str | None] = mapped_column(String(200))
+    content_warning: Mapped[str | None] = mapped_column(String(150))
+    """The opening post's content warning, shown wherever the thread is listed."""
+    intent: Mapped[str | None] = mapped_column(String(30))
+    """For a story, the `ReplyIntent` its author chose."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reply_count: Mapped[int] = mapped_column(default=0)
@@ -120,20 +168,19 @@ class Thread(db.Model):
         body: str,
         author: User | None,
         anonymous: bool = False,
+        heading_offset: int = MEMBER_HEADING_OFFSET,
         **fields,
     ) -> "Post":
         """A new thread and its opening post, which is returned (the caller commits)."""
         now = utcnow()
-        thread = cls(
-            kind=kind,
-            created_at=now,
-            last_activity_at=now,
-            **fields,
-        )
+        thread = cls(kind=kind, created_at=now, last_activity_at=now, **fields)
         thread.retitle(title)
         db.session.add(thread)
         db.session.flush()
-        opening = Post.write(thread.id, None, author, body, anonymous, now)
+        opening = Post.write(
+            thread.id, None, author, body, anonymous=anonymous, now=now,
+            heading_offset=heading_offset,
+        )  # fmt: skip
         set_committed_value(opening, "thread", thread)  # known already: no query needed
         return opening
 
@@ -152,7 +199,7 @@ class Post(db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("post.id"))
     """None for a thread's opening post."""
     path: Mapped[str] = mapped_column(String(2000), default="")
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     """None for the article, which the site publishes, and for erased accounts."""
     anonymous: Mapped[bool] = mapped_column(default=False)
     anon_alias: Mapped[str | None] = mapped_column(String(40))
@@ -167,6 +214,10 @@ class Post(db.Model):
     removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     removal_reason: Mapped[str | None] = mapped_column(String(200))
     deleted_by_author_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    content_warning: Mapped[str | None] = mapped_column(String(150))
+    """A reply's content warning (an opening post's is its thread's)."""
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    """The token of the form that created this post: sending the form twice creates it once."""
 
     # Relationships never load on their own: a query that needs the author asks for it, so a
     # template can't quietly run one query per post.
@@ -191,9 +242,9 @@ class Post(db.Model):
             for i in range(0, len(self.path) - PATH_DIGITS, PATH_DIGITS)
         ]
 
-    def set_body(self, text: str) -> None:
+    def set_body(self, text: str, heading_offset: int = MEMBER_HEADING_OFFSET) -> None:
         self.body = text
-        self.body_html = render_markdown(text)
+        self.body_html = render_markdown(text, heading_offset)
 
     @classmethod
     def write(
@@ -202,17 +253,25 @@ class Post(db.Model):
         parent: "Post | None",
         author: User | None,
         body: str,
-        anonymous: bool,
+        *,
+        anonymous: bool = False,
         now: datetime,
+        content_warning: str | None = None,
+        heading_offset: int = MEMBER_HEADING_OFFSET,
     ) -> "Post":
         """A new post in thread `thread_id` below `parent` (None: the opening post).
 
         Its id becomes the last segment of its path: ids are unique, so two replies to one
         parent at the same instant can never take the same place, and no lock is needed.
         """
-        post = cls(thread_id=thread_id, parent_id=parent.id if parent else None, author=author)
-        post.created_at = now
-        post.set_body(body)
+        post = cls(
+            thread_id=thread_id,
+            parent_id=parent.id if parent else None,
+            author=author,
+            created_at=now,
+            content_warning=content_warning,
+        )
+        post.set_body(body, heading_offset)
         db.session.add(post)
         db.session.flush()
         post.path = (parent.path if parent else "") + path_segment(post.id)
@@ -238,16 +297,88 @@ class Post(db.Model):
         self.anonymous = True
         self.anon_alias = alias
 
-    def reply(self, author: User | None, body: str, anonymous: bool = False) -> "Post":
+    def reply(
+        self,
+        author: User | None,
+        body: str,
+        anonymous: bool = False,
+        content_warning: str | None = None,
+    ) -> "Post":
         """A reply to this post; the thread's counters move with it (the caller commits)."""
         now = utcnow()
-        reply = Post.write(self.thread_id, self, author, body, anonymous, now)
+        # Updating the thread first takes its row lock (PostgreSQL) or the write lock (SQLite):
+        # replies to one thread, and so their aliases, are handed out one at a time.
         db.session.execute(
             update(Thread)
             .where(Thread.id == self.thread_id)
             .values(reply_count=Thread.reply_count + 1, last_activity_at=now)
         )
-        return reply
+        return Post.write(
+            self.thread_id, self, author, body,
+            anonymous=anonymous, now=now, content_warning=content_warning,
+        )  # fmt: skip
+
+    @property
+    def is_gone(self) -> bool:
+        """Deleted by its author or removed by moderators: shown, if at all, as a tombstone."""
+        return self.deleted_by_author_at is not None or self.removed_at is not None
+
+    def edit(self, body: str, content_warning: str | None, grace: timedelta) -> None:
+        """New text from the author. Within `grace` of posting it is a silent typo fix; after,
+        the post is marked edited and the earlier version is kept for moderators."""
+        if self.body == body and self.content_warning == content_warning:
+            return
+        now = utcnow()
+        if now - self.created_at > grace:
+            db.session.add(
+                PostRevision(
+                    post_id=self.id, body=self.body, content_warning=self.content_warning,
+                    replaced_at=now,
+                )
+            )  # fmt: skip
+            self.edited_at = now
+        self.content_warning = content_warning
+        self.set_body(body)
+
+    def delete_by_author(self) -> None:
+        """Withdraw the post: its text leaves every page (moderators keep a copy), and a
+        tombstone holds its place while replies hang under it."""
+        now = utcnow()
+        db.session.add(
+            PostRevision(
+                post_id=self.id, body=self.body, content_warning=self.content_warning,
+                replaced_at=now,
+            )
+        )  # fmt: skip
+        self.body = ""
+        self.body_html = ""
+        self.deleted_by_author_at = now
+        if self.parent_id is not None:
+            db.session.execute(
+                update(Thread)
+                .where(Thread.id == self.thread_id)
+                .values(reply_count=Thread.reply_count - 1)
+            )
 
     def __repr__(self) -> str:
         return f"<Post {self.id} in thread {self.thread_id} at {self.path}>"
+
+
+class PostRevision(db.Model):
+    """An earlier version of an edited post, kept for moderators."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    content_warning: Mapped[str | None] = mapped_column(String(150))
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Reaction(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("post_id", "user_id", "kind"),)

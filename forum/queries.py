@@ -5,11 +5,11 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, tuple_
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, func, or_, select, tuple_
+from sqlalchemy.orm import aliased, joinedload
 
 from .database import db
-from .models import Post, Thread
+from .models import Post, Reaction, Thread, ThreadKind
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -57,15 +57,23 @@ def pinned_threads() -> list[Thread]:
     )
 
 
-def threads_by_activity(after: Cursor | None, limit: int) -> ThreadPage:
+def threads_by_activity(
+    after: Cursor | None, limit: int, kind: ThreadKind | None = None
+) -> ThreadPage:
     """Unpinned threads, most recent activity first, after `after` (keyset pagination: the
     query costs the same on page 100 as on page 1, and a new thread can't shift a page)."""
+    opening = aliased(Post)
     query = (
         select(Thread)
+        .join(opening, and_(opening.thread_id == Thread.id, opening.parent_id.is_(None)))
+        # A thread whose author deleted its opening post, and that nobody answered, is gone.
+        .where(or_(opening.deleted_by_author_at.is_(None), Thread.reply_count > 0))
         .where(Thread.pinned.is_(False))
         .order_by(Thread.last_activity_at.desc(), Thread.id.desc())
         .limit(limit + 1)
     )
+    if kind is not None:
+        query = query.where(Thread.kind == kind)
     if after:
         query = query.where(
             tuple_(Thread.last_activity_at, Thread.id) < (after.last_activity_at, after.thread_id)
@@ -116,8 +124,54 @@ def ancestors(post: Post) -> list[Post]:
 
 
 def children_by_parent(posts: list[Post]) -> dict[int | None, list[Post]]:
-    """The flat, path-ordered list as a tree: parent id to its replies, oldest first."""
+    """The flat, path-ordered list as a tree: parent id to its replies, oldest first.
+
+    A reply its author deleted leaves a tombstone only while replies hang under it; with none
+    (or none left), it leaves no trace.
+    """
     children: dict[int | None, list[Post]] = {}
-    for post in posts:
+    # Backwards, every reply is met before the post it answers.
+    for post in reversed(posts):
+        withdrawn = post.deleted_by_author_at is not None and post.parent_id is not None
+        if withdrawn and post.id not in children:
+            continue
         children.setdefault(post.parent_id, []).append(post)
+    for replies in children.values():
+        replies.reverse()
     return children
+
+
+@dataclass
+class Reactions:
+    """Supportive reactions on some posts: how many of each, and which are the viewer's."""
+
+    counts: dict[tuple[int, str], int]
+    mine: set[tuple[int, str]]
+
+    def count(self, post: Post, kind: str) -> int:
+        return self.counts.get((post.id, kind), 0)
+
+    def given(self, post: Post, kind: str) -> bool:
+        return (post.id, kind) in self.mine
+
+
+def reactions_for(posts: list[Post], viewer) -> Reactions:
+    """Reaction counts for `posts` and the viewer's own: at most two queries."""
+    ids = [post.id for post in posts]
+    if not ids:
+        return Reactions({}, set())
+    counts = db.session.execute(
+        select(Reaction.post_id, Reaction.kind, func.count())
+        .where(Reaction.post_id.in_(ids))
+        .group_by(Reaction.post_id, Reaction.kind)
+    )
+    mine: set[tuple[int, str]] = set()
+    if viewer.is_authenticated:
+        mine = set(
+            db.session.execute(
+                select(Reaction.post_id, Reaction.kind).where(
+                    Reaction.post_id.in_(ids), Reaction.user_id == viewer.id
+                )
+            ).tuples()
+        )
+    return Reactions({(post_id, kind): n for post_id, kind, n in counts}, mine)

@@ -1,26 +1,49 @@
 """What guests and members read: the home listing, threads, and a post in context."""
 
 from flask import Blueprint, abort, current_app, redirect, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
 from .database import db
 from .htmx import render_page
-from .models import Post, Thread
-from .queries import Cursor, ancestors, children_by_parent, home_page, subtree_posts, thread_posts
+from .models import Post, Thread, ThreadKind
+from .queries import (
+    Cursor,
+    ancestors,
+    children_by_parent,
+    home_page,
+    reactions_for,
+    subtree_posts,
+    thread_posts,
+    threads_by_activity,
+)
 
 bp = Blueprint("reading", __name__)
+
+
+def _cursor_or_404() -> Cursor | None:
+    if "after" not in request.args:
+        return None
+    after = Cursor.parse(request.args["after"])
+    if after is None:
+        abort(404)
+    return after
 
 
 @bp.get("/")
 def home():
     """The pinned article first, then threads by last activity, a page at a time."""
-    after = None
-    if "after" in request.args:
-        after = Cursor.parse(request.args["after"])
-        if after is None:
-            abort(404)
+    after = _cursor_or_404()
     page = home_page(after, current_app.config["THREADS_PER_PAGE"])
     return render_page("reading/home.html", "thread_list_page", page=page, after=after)
+
+
+@bp.get("/stories")
+def stories():
+    """Members' stories, by last activity, a page at a time."""
+    after = _cursor_or_404()
+    page = threads_by_activity(after, current_app.config["THREADS_PER_PAGE"], ThreadKind.STORY)
+    return render_page("reading/stories.html", "thread_list_page", page=page, after=after)
 
 
 @bp.app_template_global()
@@ -28,8 +51,10 @@ def post_url(post: Post, thread: Thread) -> str:
     """A post's permanent address: its place on the thread page, or, for a reply deep enough to
     be shown on a page of its own, that page."""
     if post.depth <= current_app.config["MAX_VISIBLE_DEPTH"]:
-        return url_for(".thread", thread_id=thread.id, slug=thread.slug, _anchor=f"p{post.id}")
-    return url_for(".post_in_context", post_id=post.id, _anchor=f"p{post.id}")
+        return url_for(
+            "reading.thread", thread_id=thread.id, slug=thread.slug, _anchor=f"p{post.id}"
+        )
+    return url_for("reading.post_in_context", post_id=post.id, _anchor=f"p{post.id}")
 
 
 def get_thread_or_404(thread_id: int) -> Thread:
@@ -46,9 +71,13 @@ def thread(thread_id: int, slug: str | None = None):
         return redirect(url_for(".thread", thread_id=thread.id, slug=thread.slug), 301)
     posts = thread_posts(thread)
     children = children_by_parent(posts)
-    opening = children[None][0]
     return render_page(
-        "reading/thread.html", "content", thread=thread, opening=opening, children=children
+        "reading/thread.html",
+        "content",
+        thread=thread,
+        opening=children[None][0],
+        children=children,
+        reactions=reactions_for(posts, current_user),
     )
 
 
@@ -61,6 +90,7 @@ def post_in_context(post_id: int):
     if post.parent_id is None:
         return redirect(url_for(".thread", thread_id=thread.id, slug=thread.slug))
     above = ancestors(post)
+    below = subtree_posts(post)
     return render_page(
         "reading/post.html",
         "content",
@@ -68,7 +98,8 @@ def post_in_context(post_id: int):
         post=post,
         opening=above[0],
         ancestors=above,
-        children=children_by_parent(subtree_posts(post)),
+        children=children_by_parent(below),
+        reactions=reactions_for(above + below, current_user),
     )
 
 

@@ -91,6 +91,7 @@ def preferences():
     if not form.validate_on_submit():
         return _page(422, preferences_form=form)
     current_user.post_anonymously_by_default = form.post_anonymously_by_default.data
+    current_user.unfold_content_warnings = form.unfold_content_warnings.data
     db.session.commit()
     flash("Your preferences are saved.")
     return redirect(url_for(".index"), 303)

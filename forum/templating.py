@@ -6,6 +6,7 @@ from flask import Flask
 from flask_babel import format_datetime, format_timedelta
 
 from .database import utcnow
+from .models import ReactionKind, ReplyIntent, Thread
 
 
 def relative_time(moment: datetime) -> str:
@@ -28,7 +29,13 @@ def iso_time(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
+def intent_of(thread: Thread) -> ReplyIntent | None:
+    return ReplyIntent(thread.intent) if thread.intent else None
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_global(intent_of)
+    app.add_template_global(list(ReactionKind), "reaction_kinds")
     app.add_template_filter(relative_time)
     app.add_template_filter(exact_time)
     app.add_template_filter(iso_time)
