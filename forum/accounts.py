@@ -87,17 +87,25 @@ def join():
             codes = recovery.issue_codes(user)
             db.session.commit()
             _sign_in(user)
-            return show_codes(codes, welcome=True)
+            return show_codes(codes, welcome=True, then=request.args.get("next"))
     return render_template("accounts/join.html", form=form), 422 if form.errors else 200
 
 
-def show_codes(codes: list[str], welcome: bool = False, form: KeepCodesForm | None = None):
-    """The recovery codes, shown this once, with the box to say they were kept."""
+def show_codes(
+    codes: list[str],
+    welcome: bool = False,
+    form: KeepCodesForm | None = None,
+    then: str | None = None,
+):
+    """The recovery codes, shown this once, with the box to say they were kept; `then` is
+    where to go once they are (the page a guest was on when asked to join)."""
     if form is None:
         # formdata=None: on the POST that made the codes, the request's own fields aren't ours.
         form = KeepCodesForm(formdata=None, data={"codes": codes})
     status = 422 if form.errors else 200
-    page = render_template("accounts/codes.html", form=form, codes=codes, welcome=welcome)
+    page = render_template(
+        "accounts/codes.html", form=form, codes=codes, welcome=welcome, then=_safe_next(then)
+    )
     return page, status, {"Cache-Control": "no-store"}
 
 
@@ -110,12 +118,14 @@ def codes_kept():
     if not recovery.are_current(current_user, codes):
         flash("Those codes are no longer current. You can make a new set in your settings.")
         return redirect(url_for("settings.index"))
+    then = request.form.get("then")
     if not form.validate_on_submit():
-        return show_codes(codes, welcome=request.form.get("welcome") == "1", form=form)
+        welcome = request.form.get("welcome") == "1"
+        return show_codes(codes, welcome=welcome, form=form, then=then)
     current_user.recovery_codes_confirmed = True
     db.session.commit()
     flash("Thank you. Keep those codes safe: they are your only way back in.")
-    return redirect(url_for("reading.home"))
+    return redirect(_safe_next(then), 303)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -196,5 +206,5 @@ def too_many_attempts(error: TooManyRequests):
 def init_app(app: Flask) -> None:
     login_manager.user_loader(load_user)
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = "Please log in to see that page."
+    login_manager.login_message = "Please log in, or join with just a pseudonym, to do that."
     app.register_blueprint(bp)

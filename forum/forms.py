@@ -7,6 +7,7 @@ from wtforms import (
     HiddenField,
     PasswordField,
     RadioField,
+    SelectChoice,
     StringField,
     SubmitField,
     TextAreaField,
@@ -170,8 +171,12 @@ class DeleteAccountForm(FlaskForm):
     posts = RadioField(
         "What should happen to what you posted?",
         choices=[
-            ("erase", "Erase my posts: their text is removed; replies from others stay in place"),
-            ("keep", "Keep my posts, shown as “[deleted]” and no longer linked to any account"),
+            SelectChoice(
+                "erase", "Erase my posts: their text is removed; replies from others stay in place"
+            ),
+            SelectChoice(
+                "keep", "Keep my posts, shown as “[deleted]” and no longer linked to any account"
+            ),
         ],
         validators=[InputRequired("Choose what should happen to your posts.")],
     )

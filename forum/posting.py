@@ -234,7 +234,7 @@ def _split_warning(warning: str | None) -> tuple[str, str]:
     """The form's category and detail for a stored warning."""
     if not warning:
         return "", ""
-    known = {value for value, _ in CONTENT_WARNINGS if value}
+    known = {choice.value for choice in CONTENT_WARNINGS if choice.value}
     category, _, detail = warning.partition(": ")
     if category in known:
         return category, detail

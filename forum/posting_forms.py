@@ -5,7 +5,15 @@ import re
 import uuid
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from .models import ReplyIntent
@@ -15,14 +23,12 @@ BODY_MAX = 20_000
 WARNING_DETAIL_MAX = 100
 
 CONTENT_WARNINGS = [
-    ("", "No content warning"),
-    ("Self-harm", "Self-harm"),
-    ("Suicide", "Suicide"),
-    ("Abuse", "Abuse"),
-    ("Eating disorders", "Eating disorders"),
-    ("Substance use", "Substance use"),
-    ("Grief", "Grief"),
-    ("Other", "Something else (describe it below)"),
+    SelectChoice("", "No content warning"),
+    *(
+        SelectChoice(topic, topic)
+        for topic in ("Self-harm", "Suicide", "Abuse", "Eating disorders", "Substance use", "Grief")
+    ),
+    SelectChoice("Other", "Something else (describe it below)"),
 ]
 
 # Control characters other than tab and newline can't be typed on purpose, and PostgreSQL
@@ -120,7 +126,7 @@ class StoryForm(ComposeForm):
     body = _body_field("Your story", "Take your time. Markdown works: *italic*, **bold**, lists.")
     intent = RadioField(
         "What kind of replies would help?",
-        choices=[(intent.value, intent.label) for intent in ReplyIntent],
+        choices=[SelectChoice(intent.value, intent.label) for intent in ReplyIntent],
         default=ReplyIntent.LISTENING.value,
         validators=[InputRequired("Please choose what kind of replies would help.")],
     )
