@@ -12,9 +12,11 @@ from . import (
     config,
     errors,
     htmx,
+    moderation,
     posting,
     profiles,
     reading,
+    safety,
     security,
     settings,
     templating,
@@ -63,7 +65,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(reading.bp)
     app.register_blueprint(profiles.bp)
     app.register_blueprint(posting.bp)
+    app.register_blueprint(moderation.bp)
     app.register_blueprint(settings.bp)
+    app.register_blueprint(safety.bp)
     app.register_blueprint(vendor.bp)
     security.init_app(app)
     htmx.init_app(app)

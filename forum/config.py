@@ -4,6 +4,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEFAULT_SITE_NAME = "Reaching Out"
 
@@ -40,11 +41,25 @@ def secret_key(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def quick_exit_url() -> str:
+    """`QUICK_EXIT_URL`: where Quick exit leaves for. Only an http(s) address will do; anything
+    else falls back to the default, so a typo can never leave the button going nowhere."""
+    url = os.environ.get("QUICK_EXIT_URL", "").strip()
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return url
+    return DEFAULTS["QUICK_EXIT_URL"]
+
+
 def from_environment(instance_path: Path) -> dict:
     """The settings a deployment controls, read once when the app is created."""
     redis_url = os.environ.get("REDIS_URL", "").strip()
     # Behind HTTPS, cookies must never travel over plain HTTP.
-    secure_cookies = os.environ.get("SECURE_COOKIES", "").strip().lower() in ("1", "true", "yes")
+    secure_cookies = _flag("SECURE_COOKIES")
     return {
         "SESSION_COOKIE_SECURE": secure_cookies,
         "REMEMBER_COOKIE_SECURE": secure_cookies,
@@ -53,6 +68,12 @@ def from_environment(instance_path: Path) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
         # Rate limits are shared by every worker only when they live in Redis.
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "QUICK_EXIT_URL": quick_exit_url(),
+        # Site settings for moderation.
+        "FIRST_POSTS_NEED_APPROVAL": int(
+            os.environ.get("FIRST_POSTS_NEED_APPROVAL", DEFAULTS["FIRST_POSTS_NEED_APPROVAL"])
+        ),
+        "MODLOG_SHOWS_MODERATOR_NAMES": _flag("MODLOG_SHOWS_MODERATOR_NAMES"),
     }
 
 
@@ -75,4 +96,10 @@ DEFAULTS = {
     "FIRST_DAY_MAX_THREADS": 3,
     "FIRST_DAY_MAX_REPLIES": 10,
     "EDIT_GRACE_SECONDS": 300,
+    # Quick exit leaves for this everyday page (set QUICK_EXIT_URL to choose another).
+    "QUICK_EXIT_URL": "https://www.bbc.com/weather",
+    # A new member's first posts wait for a moderator (0: never); whether the public
+    # moderation log names moderators (otherwise it shows their role only).
+    "FIRST_POSTS_NEED_APPROVAL": 2,
+    "MODLOG_SHOWS_MODERATOR_NAMES": False,
 }

@@ -1,7 +1,7 @@
 """The forum's data: members, threads and the posts of each thread as a tree."""
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from flask import current_app
@@ -84,6 +84,52 @@ class ReactionKind(StrEnum):
         ]
 
 
+class RemovalReason(StrEnum):
+    """Why moderators removed something: the categories the public log counts."""
+
+    HARMFUL = "harmful"
+    HARASSMENT = "harassment"
+    SPAM = "spam"
+    PERSONAL_INFORMATION = "personal-information"
+    OFF_TOPIC = "off-topic"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            "harmful": "Harmful content",
+            "harassment": "Harassment",
+            "spam": "Spam",
+            "personal-information": "Personal information",
+            "off-topic": "Off-topic",
+            "other": "Other",
+        }[self.value]
+
+
+class ReportReason(StrEnum):
+    AT_RISK = "at-risk"
+    HARASSMENT = "harassment"
+    HARMFUL = "harmful"
+    SPAM = "spam"
+    PERSONAL_INFORMATION = "personal-information"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            "at-risk": "Someone may be at risk",
+            "harassment": "Harassment or unkindness",
+            "harmful": "Harmful content",
+            "spam": "Spam",
+            "personal-information": "Personal information",
+            "other": "Something else",
+        }[self.value]
+
+
+# Suspended "indefinitely" is suspended until this moment.
+INDEFINITELY = datetime(9999, 12, 31, tzinfo=UTC)
+
+
 def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
@@ -99,6 +145,8 @@ class User(UserMixin, db.Model):
     bio: Mapped[str] = mapped_column(Text, default="")
     bio_html: Mapped[str] = mapped_column(Text, default="")
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    suspension_reason: Mapped[str | None] = mapped_column(String(300))
+    """Shown to the member while they are suspended."""
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     """What the session and remember cookies carry instead of the id; replacing it signs the
     account out everywhere (recovery, password change)."""
@@ -116,6 +164,14 @@ class User(UserMixin, db.Model):
     @property
     def is_moderator(self) -> bool:
         return self.role in (Role.MODERATOR, Role.ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_until is not None and self.suspended_until > utcnow()
 
     def __repr__(self) -> str:
         return f"<User {self.pseudonym}>"
@@ -150,6 +206,8 @@ class Thread(db.Model):
     """The opening post's content warning, shown wherever the thread is listed."""
     intent: Mapped[str | None] = mapped_column(String(30))
     """For a story, the `ReplyIntent` its author chose."""
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """Set when moderators remove the whole thread: it leaves every listing."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reply_count: Mapped[int] = mapped_column(default=0)
@@ -213,6 +271,11 @@ class Post(db.Model):
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     removal_reason: Mapped[str | None] = mapped_column(String(200))
+    """A `RemovalReason` value."""
+    removal_note: Mapped[str | None] = mapped_column(String(200))
+    """The moderator's words for the tombstone, for the reason "other"."""
+    awaiting_approval: Mapped[bool] = mapped_column(default=False)
+    """A new member's early post, seen only by its author until a moderator approves it."""
     deleted_by_author_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     content_warning: Mapped[str | None] = mapped_column(String(150))
     """A reply's content warning (an opening post's is its thread's)."""
@@ -303,20 +366,26 @@ class Post(db.Model):
         body: str,
         anonymous: bool = False,
         content_warning: str | None = None,
+        awaiting_approval: bool = False,
     ) -> "Post":
-        """A reply to this post; the thread's counters move with it (the caller commits)."""
+        """A reply to this post; the thread's counters move with it, unless it waits for a
+        moderator's approval (the caller commits)."""
         now = utcnow()
-        # Updating the thread first takes its row lock (PostgreSQL) or the write lock (SQLite):
-        # replies to one thread, and so their aliases, are handed out one at a time.
-        db.session.execute(
-            update(Thread)
-            .where(Thread.id == self.thread_id)
-            .values(reply_count=Thread.reply_count + 1, last_activity_at=now)
-        )
-        return Post.write(
+        # Lock the thread row first (PostgreSQL; SQLite's BEGIN IMMEDIATE already holds the
+        # write lock): replies to one thread, and so their aliases, are handed out in turn.
+        db.session.execute(select(Thread.id).where(Thread.id == self.thread_id).with_for_update())
+        if not awaiting_approval:
+            db.session.execute(
+                update(Thread)
+                .where(Thread.id == self.thread_id)
+                .values(reply_count=Thread.reply_count + 1, last_activity_at=now)
+            )
+        reply = Post.write(
             self.thread_id, self, author, body,
             anonymous=anonymous, now=now, content_warning=content_warning,
         )  # fmt: skip
+        reply.awaiting_approval = awaiting_approval
+        return reply
 
     @property
     def is_gone(self) -> bool:
@@ -353,7 +422,7 @@ class Post(db.Model):
         self.body = ""
         self.body_html = ""
         self.deleted_by_author_at = now
-        if self.parent_id is not None:
+        if self.parent_id is not None and not self.awaiting_approval:
             db.session.execute(
                 update(Thread)
                 .where(Thread.id == self.thread_id)
@@ -382,3 +451,47 @@ class Reaction(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (UniqueConstraint("post_id", "user_id", "kind"),)
+
+
+class Report(db.Model):
+    """A member asking moderators to look at a post."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id"), index=True)
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution: Mapped[str | None] = mapped_column(String(30))
+
+
+class ModerationAction(db.Model):
+    """One line of the moderation log. The public log shows the action, its time, the
+    moderator's role and the reason category; never removed text, never a member."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    actor_role: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str | None] = mapped_column(String(30))
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id"))
+    thread_id: Mapped[int | None] = mapped_column(ForeignKey("thread.id"))
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    """The member acted on, for moderators' own records: never shown in the public log."""
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id], lazy="raise_on_sql")
+
+
+class RevealRequest(db.Model):
+    """Break-glass: an admin asks to see who wrote an anonymous post. Only after a second
+    moderator or admin approves is the account shown, and only to the admin who asked."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id"))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

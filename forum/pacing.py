@@ -1,6 +1,6 @@
-"""How often a member may post: a short pause between posts, and a gentle cap in an account's
-first day (when most spam happens). Counted from the posts themselves, so the limits hold
-across every server and survive restarts."""
+"""The rules for a member's new posts: a short pause between posts, a gentle cap in an
+account's first day (when most spam happens), and moderator approval of a new member's first
+posts. Counted from the posts themselves, so they hold across every server and restarts."""
 
 import math
 from datetime import timedelta
@@ -9,7 +9,8 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from .database import db, utcnow
-from .models import Post, User
+from .models import INDEFINITELY, Post, User
+from .templating import exact_time
 from .wording import plural
 
 
@@ -41,3 +42,36 @@ def refusal(user: User, starting_thread: bool) -> str | None:
                 "the forum safe from spam. Your text is kept below; please come back tomorrow."
             )
     return None
+
+
+def needs_approval(user: User) -> bool:
+    """True while `user` has fewer approved posts than the site's FIRST_POSTS_NEED_APPROVAL."""
+    first_posts = current_app.config["FIRST_POSTS_NEED_APPROVAL"]
+    if not first_posts or user.is_moderator:
+        return False
+    approved = db.session.scalar(
+        select(func.count(Post.id)).where(
+            Post.author_id == user.id, Post.awaiting_approval.is_(False)
+        )
+    )
+    return approved < first_posts
+
+
+def posting_refusal(user: User, starting_thread: bool) -> str | None:
+    """Why `user` can't post at all right now (suspension) or yet (pace); None when they can."""
+    if user.is_suspended:
+        return suspension_notice(user)
+    return refusal(user, starting_thread)
+
+
+def suspension_notice(user: User) -> str:
+    until = (
+        "until further notice"
+        if user.suspended_until == INDEFINITELY
+        else f"until {exact_time(user.suspended_until)}"
+    )
+    reason = f" The moderators' reason: {user.suspension_reason}" if user.suspension_reason else ""
+    return (
+        f"Your account is suspended {until}, so you can't post, reply, react or report. "
+        f"You can still read, and download your data from your settings.{reason}"
+    )

@@ -75,10 +75,10 @@ def _compose(kind: ThreadKind, form: ComposeForm):
         sent = _already_sent(form)
         if sent is not None:
             return redirect(post_url(sent, get_thread_or_404(sent.thread_id)), 303)
-        refusal = pacing.refusal(current_user, starting_thread=True)
+        refusal = pacing.posting_refusal(current_user, starting_thread=True)
         if refusal:
             form.form_errors.append(refusal)
-            status = 429
+            status = 403 if current_user.is_suspended else 429
         else:
             opening = Thread.start(
                 kind, form.title.data, form.body.data, current_user,
@@ -86,6 +86,7 @@ def _compose(kind: ThreadKind, form: ComposeForm):
                 content_warning=form.content_warning,
                 intent=form.intent.data if kind == ThreadKind.STORY else None,
             )  # fmt: skip
+            opening.awaiting_approval = pacing.needs_approval(current_user)
             opening = _commit_new_post(opening, form)
             thread = get_thread_or_404(opening.thread_id)
             return redirect(url_for("reading.thread", thread_id=thread.id, slug=thread.slug), 303)
@@ -145,14 +146,15 @@ def reply(post_id: int):
     if form.validate_on_submit():
         new_reply = _already_sent(form)
         if new_reply is None:
-            refusal = pacing.refusal(current_user, starting_thread=False)
+            refusal = pacing.posting_refusal(current_user, starting_thread=False)
             if refusal:
                 form.form_errors.append(refusal)
-                status = 429
+                status = 403 if current_user.is_suspended else 429
             else:
                 new_reply = parent.reply(
                     current_user, form.body.data,
                     anonymous=form.anonymous.data, content_warning=form.content_warning,
+                    awaiting_approval=pacing.needs_approval(current_user),
                 )  # fmt: skip
                 new_reply = _commit_new_post(new_reply, form)
         if new_reply is not None:
@@ -274,6 +276,8 @@ def unlink(post_id: int):
 def react(post_id: int):
     """Add or take back a supportive reaction."""
     post, thread = _post_and_thread(post_id)
+    if current_user.is_suspended:
+        abort(403, description=pacing.suspension_notice(current_user))
     try:
         kind = ReactionKind(request.form.get("kind", ""))
     except ValueError:

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, and_, func, or_, select, true, tuple_
 from sqlalchemy.orm import aliased, joinedload
 
 from .database import db
@@ -52,7 +52,9 @@ class ThreadPage:
 def pinned_threads() -> list[Thread]:
     return list(
         db.session.scalars(
-            select(Thread).where(Thread.pinned).order_by(Thread.created_at, Thread.id)
+            select(Thread)
+            .where(Thread.pinned, Thread.removed_at.is_(None))
+            .order_by(Thread.created_at, Thread.id)
         )
     )
 
@@ -66,8 +68,10 @@ def threads_by_activity(
     query = (
         select(Thread)
         .join(opening, and_(opening.thread_id == Thread.id, opening.parent_id.is_(None)))
-        # A thread whose author deleted its opening post, and that nobody answered, is gone.
+        # A thread whose author deleted its opening post, and that nobody answered, is gone;
+        # so is one that moderators removed or that waits for their approval.
         .where(or_(opening.deleted_by_author_at.is_(None), Thread.reply_count > 0))
+        .where(Thread.removed_at.is_(None), opening.awaiting_approval.is_(False))
         .where(Thread.pinned.is_(False))
         .order_by(Thread.last_activity_at.desc(), Thread.id.desc())
         .limit(limit + 1)
@@ -95,32 +99,45 @@ def home_page(after: Cursor | None, limit: int) -> ThreadPage:
     return page
 
 
-def _posts_with_authors():
-    return select(Post).options(joinedload(Post.author)).order_by(Post.path)
+def visible_to(viewer=None) -> ColumnElement[bool]:
+    """Which posts `viewer` (None: anyone) may see: a post waiting for approval only by its
+    author and the moderators."""
+    if viewer is not None and viewer.is_authenticated and viewer.is_moderator:
+        return true()
+    if viewer is not None and viewer.is_authenticated:
+        return or_(Post.awaiting_approval.is_(False), Post.author_id == viewer.id)
+    return Post.awaiting_approval.is_(False)
 
 
-def thread_posts(thread: Thread) -> list[Post]:
-    """Every post of a thread, opening post first, in display order: one query."""
-    return list(db.session.scalars(_posts_with_authors().where(Post.thread_id == thread.id)))
+def _posts_for(viewer):
+    return (
+        select(Post).options(joinedload(Post.author)).where(visible_to(viewer)).order_by(Post.path)
+    )
 
 
-def subtree_posts(post: Post) -> list[Post]:
+def thread_posts(thread: Thread, viewer=None) -> list[Post]:
+    """Every post of a thread `viewer` may see, opening post first, in display order: one
+    query."""
+    return list(db.session.scalars(_posts_for(viewer).where(Post.thread_id == thread.id)))
+
+
+def subtree_posts(post: Post, viewer=None) -> list[Post]:
     """A post and everything below it, in display order: one query."""
     return list(
         db.session.scalars(
-            _posts_with_authors().where(
+            _posts_for(viewer).where(
                 Post.thread_id == post.thread_id, Post.path.startswith(post.path, autoescape=True)
             )
         )
     )
 
 
-def ancestors(post: Post) -> list[Post]:
+def ancestors(post: Post, viewer=None) -> list[Post]:
     """The posts above `post`, opening post first: one query, ids read from its path."""
     ids = post.ancestor_ids
     if not ids:
         return []
-    return list(db.session.scalars(_posts_with_authors().where(Post.id.in_(ids))))
+    return list(db.session.scalars(_posts_for(viewer).where(Post.id.in_(ids))))
 
 
 def children_by_parent(posts: list[Post]) -> dict[int | None, list[Post]]:

@@ -69,8 +69,10 @@ def thread(thread_id: int, slug: str | None = None):
     if slug != thread.slug:
         # One address per thread; an old or missing slug still finds it.
         return redirect(url_for(".thread", thread_id=thread.id, slug=thread.slug), 301)
-    posts = thread_posts(thread)
+    posts = thread_posts(thread, current_user)
     children = children_by_parent(posts)
+    if None not in children:  # the opening post waits for approval, and not for this reader
+        abort(404)
     return render_page(
         "reading/thread.html",
         "content",
@@ -89,8 +91,10 @@ def post_in_context(post_id: int):
     thread = get_thread_or_404(post.thread_id)
     if post.parent_id is None:
         return redirect(url_for(".thread", thread_id=thread.id, slug=thread.slug))
-    above = ancestors(post)
-    below = subtree_posts(post)
+    above = ancestors(post, current_user)
+    below = subtree_posts(post, current_user)
+    if not below or len(above) != len(post.ancestor_ids):
+        abort(404)  # waiting for approval, here or above, and not for this reader
     return render_page(
         "reading/post.html",
         "content",

@@ -36,6 +36,8 @@ def forum_config(database_uri: str) -> dict:
         # Each app counts its own requests, so one test's limits never leak into another's.
         "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         "SITE_NAME": "Test Forum",
+        # Off unless a test is about it: most tests need a new member's post seen at once.
+        "FIRST_POSTS_NEED_APPROVAL": 0,
     }
 
 
