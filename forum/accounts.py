@@ -59,7 +59,7 @@ def _guarded(view: Callable) -> Callable:
     return per_account(per_address(view))
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Where to go after logging in: only a path on this site, never another host."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
@@ -104,7 +104,7 @@ def show_codes(
         form = KeepCodesForm(formdata=None, data={"codes": codes})
     status = 422 if form.errors else 200
     page = render_template(
-        "accounts/codes.html", form=form, codes=codes, welcome=welcome, then=_safe_next(then)
+        "accounts/codes.html", form=form, codes=codes, welcome=welcome, then=safe_next(then)
     )
     return page, status, {"Cache-Control": "no-store"}
 
@@ -125,7 +125,7 @@ def codes_kept():
     current_user.recovery_codes_confirmed = True
     db.session.commit()
     flash("Thank you. Keep those codes safe: they are your only way back in.")
-    return redirect(_safe_next(then), 303)
+    return redirect(safe_next(then), 303)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -133,14 +133,14 @@ def codes_kept():
 def login():
     """Log in with a pseudonym and a password."""
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
         user = members.find_member(form.pseudonym.data)
         if members.check_password(user, form.password.data):
             db.session.commit()  # a rehashed password, if its hash was out of date
             _sign_in(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")), 303)
+            return redirect(safe_next(request.args.get("next")), 303)
         # One message for both: it must not tell anyone which pseudonyms exist.
         form.form_errors.append("That pseudonym and password don't match. Please try again.")
     return render_template("accounts/login.html", form=form), 422 if form.errors else 200

@@ -102,4 +102,6 @@ DEFAULTS = {
     # moderation log names moderators (otherwise it shows their role only).
     "FIRST_POSTS_NEED_APPROVAL": 2,
     "MODLOG_SHOWS_MODERATOR_NAMES": False,
+    # A story with no reply after this long is listed for members to answer.
+    "UNANSWERED_AFTER_HOURS": 3,
 }

@@ -276,6 +276,9 @@ class Post(db.Model):
     """The moderator's words for the tombstone, for the reason "other"."""
     awaiting_approval: Mapped[bool] = mapped_column(default=False)
     """A new member's early post, seen only by its author until a moderator approves it."""
+    may_be_at_risk: Mapped[bool] = mapped_column(default=False)
+    """Its words suggest the writer may be at risk (forum.crisis): published all the same, at
+    the top of the moderators' queue, and with no reactions, only replies."""
     deleted_by_author_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     content_warning: Mapped[str | None] = mapped_column(String(150))
     """A reply's content warning (an opening post's is its thread's)."""
@@ -495,3 +498,14 @@ class RevealRequest(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Mute(db.Model):
+    """One member no longer sees another's posts. The muted member is never told."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    muter_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    muted_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("muter_id", "muted_id"),)

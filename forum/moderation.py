@@ -36,7 +36,7 @@ from .models import (
 )
 from .moderation_forms import LockForm, RemoveForm, ReportForm, RevealForm, SuspendForm
 from .posting_forms import ConfirmForm
-from .queries import reactions_for
+from .queries import thread_view
 from .reading import get_thread_or_404, post_url
 
 bp = Blueprint("moderation", __name__)
@@ -187,15 +187,8 @@ def _post_card(post: Post) -> str:
     post = db.session.scalar(
         select(Post).where(Post.id == post.id).options(joinedload(Post.author))
     )
-    opening = db.session.scalar(
-        select(Post).where(Post.thread_id == thread.id, Post.parent_id.is_(None))
-    )
     return render_template(
-        "moderation/post.html",
-        post=post,
-        thread=thread,
-        opening=opening,
-        reactions=reactions_for([post], current_user),
+        "moderation/post.html", post=post, view=thread_view(thread, [post], current_user)
     )
 
 

@@ -27,7 +27,7 @@ from .posting_forms import (
     WritingForm,
     clean_text,
 )
-from .queries import reactions_for
+from .queries import reactions_for, thread_view
 from .reading import get_thread_or_404, post_url
 
 bp = Blueprint("posting", __name__)
@@ -165,19 +165,13 @@ def reply(post_id: int):
         status = 422
     context = {"parent": parent, "thread": thread, "form": form, "inline": wants_partial()}
     if not wants_partial():
-        context["opening"] = db.session.scalar(
-            select(Post).where(Post.thread_id == thread.id, Post.parent_id.is_(None))
-        )
-        context["reactions"] = reactions_for([parent], current_user)
+        context["view"] = thread_view(thread, [parent], current_user)
     return render_page("posting/reply.html", "reply_form", **context), status
 
 
 def _inserted_reply(new_reply: Post, thread: Thread) -> str:
     """htmx's answer to a sent reply: the form's slot says it was sent, and the reply itself
     goes at the end of its parent's list of replies (out of band)."""
-    opening = db.session.scalar(
-        select(Post).where(Post.thread_id == thread.id, Post.parent_id.is_(None))
-    )
     new_reply = db.session.scalar(
         select(Post).where(Post.id == new_reply.id).options(joinedload(Post.author))
     )
@@ -188,8 +182,7 @@ def _inserted_reply(new_reply: Post, thread: Thread) -> str:
         replies_heading=Markup(heading),  # rendered by Jinja above, already escaped
         post=new_reply,
         thread=thread,
-        opening=opening,
-        reactions=reactions_for([new_reply], current_user),
+        view=thread_view(thread, [new_reply], current_user),
     )
 
 

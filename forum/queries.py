@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import ColumnElement, and_, func, or_, select, true, tuple_
 from sqlalchemy.orm import aliased, joinedload
 
-from .database import db
-from .models import Post, Reaction, Thread, ThreadKind
+from .database import db, utcnow
+from .models import Mute, Post, Reaction, Thread, ThreadKind
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -192,3 +192,62 @@ def reactions_for(posts: list[Post], viewer) -> Reactions:
             ).tuples()
         )
     return Reactions({(post_id, kind): n for post_id, kind, n in counts}, mine)
+
+
+def muted_by(viewer) -> set[int]:
+    """Ids of the members `viewer` has muted (empty for guests): one query."""
+    if viewer is None or not viewer.is_authenticated:
+        return set()
+    return set(db.session.scalars(select(Mute.muted_id).where(Mute.muter_id == viewer.id)))
+
+
+def unanswered_stories(older_than: timedelta, limit: int = 50) -> list[Thread]:
+    """Stories nobody has answered yet, waiting longer than `older_than`, oldest first."""
+    opening = aliased(Post)
+    return list(
+        db.session.scalars(
+            select(Thread)
+            .join(opening, and_(opening.thread_id == Thread.id, opening.parent_id.is_(None)))
+            .where(
+                Thread.kind == ThreadKind.STORY,
+                Thread.reply_count == 0,
+                Thread.removed_at.is_(None),
+                Thread.created_at < utcnow() - older_than,
+                opening.deleted_by_author_at.is_(None),
+                opening.awaiting_approval.is_(False),
+            )
+            .order_by(Thread.created_at, Thread.id)
+            .limit(limit)
+        )
+    )
+
+
+@dataclass
+class ThreadView:
+    """What every post on a page needs to know about its thread and its reader."""
+
+    thread: Thread
+    opening: Post
+    reactions: Reactions
+    muted: set[int]
+
+    def is_muted(self, post: Post) -> bool:
+        """Folded for this reader. Only named posts: folding an anonymous one would tell the
+        reader who wrote it."""
+        return not post.anonymous and post.author_id in self.muted
+
+
+def opening_post(thread: Thread) -> Post:
+    return db.session.scalars(
+        select(Post).where(Post.thread_id == thread.id, Post.parent_id.is_(None))
+    ).one()
+
+
+def thread_view(thread: Thread, posts: list[Post], viewer, opening: Post | None = None):
+    """The ThreadView for `posts` of `thread` as `viewer` sees them: at most four queries."""
+    return ThreadView(
+        thread=thread,
+        opening=opening if opening is not None else opening_post(thread),
+        reactions=reactions_for(posts, viewer),
+        muted=muted_by(viewer),
+    )

@@ -1,7 +1,9 @@
 """What guests and members read: the home listing, threads, and a post in context."""
 
-from flask import Blueprint, abort, current_app, redirect, request, url_for
-from flask_login import current_user
+from datetime import timedelta
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .database import db
@@ -12,10 +14,11 @@ from .queries import (
     ancestors,
     children_by_parent,
     home_page,
-    reactions_for,
     subtree_posts,
     thread_posts,
+    thread_view,
     threads_by_activity,
+    unanswered_stories,
 )
 
 bp = Blueprint("reading", __name__)
@@ -57,6 +60,15 @@ def post_url(post: Post, thread: Thread) -> str:
     return url_for("reading.post_in_context", post_id=post.id, _anchor=f"p{post.id}")
 
 
+@bp.get("/stories/unanswered")
+@login_required
+def unanswered():
+    """No story left unanswered: stories still waiting for a first reply, oldest first."""
+    hours = current_app.config["UNANSWERED_AFTER_HOURS"]
+    stories = unanswered_stories(timedelta(hours=hours))
+    return render_template("reading/unanswered.html", stories=stories, hours=hours)
+
+
 def get_thread_or_404(thread_id: int) -> Thread:
     return db.get_or_404(Thread, thread_id)
 
@@ -73,13 +85,14 @@ def thread(thread_id: int, slug: str | None = None):
     children = children_by_parent(posts)
     if None not in children:  # the opening post waits for approval, and not for this reader
         abort(404)
+    opening = children[None][0]
     return render_page(
         "reading/thread.html",
         "content",
         thread=thread,
-        opening=children[None][0],
+        opening=opening,
         children=children,
-        reactions=reactions_for(posts, current_user),
+        view=thread_view(thread, posts, current_user, opening),
     )
 
 
@@ -100,10 +113,9 @@ def post_in_context(post_id: int):
         "content",
         thread=thread,
         post=post,
-        opening=above[0],
         ancestors=above,
         children=children_by_parent(below),
-        reactions=reactions_for(above + below, current_user),
+        view=thread_view(thread, above + below, current_user, above[0]),
     )
 
 

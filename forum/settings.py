@@ -5,6 +5,7 @@ import json
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 
 from . import members, recovery
 from .accounts import show_codes
@@ -17,6 +18,7 @@ from .forms import (
     RegenerateCodesForm,
 )
 from .markdown import render_markdown
+from .models import Mute, User
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
@@ -44,7 +46,14 @@ def _page(status: int = 200, **failed: FlaskForm):
         **failed,
     }
     codes_left = recovery.codes_left(current_user)
-    return render_template("settings/index.html", codes_left=codes_left, **forms), status
+    muted = db.session.scalars(
+        select(User)
+        .join(Mute, Mute.muted_id == User.id)
+        .where(Mute.muter_id == current_user.id)
+        .order_by(User.pseudonym_key)
+    ).all()
+    page = render_template("settings/index.html", codes_left=codes_left, muted=muted, **forms)
+    return page, status
 
 
 @bp.get("")
