@@ -58,7 +58,8 @@ def profile(pseudonym: str):
         posts=posts[:per_page],
         older=older,
         muted=user.id in muted_by(current_user),
-        form=ConfirmForm(formdata=None),
+        # Only members get the form: its CSRF token would give a guest a session cookie.
+        form=ConfirmForm(formdata=None) if current_user.is_authenticated else None,
     )
 
 

@@ -41,8 +41,8 @@ def _page(status: int = 200, **failed: FlaskForm):
         "password_form": ChangePasswordForm(formdata=None),
         "bio_form": BioForm(formdata=None, data={"bio": current_user.bio}),
         "preferences_form": PreferencesForm(formdata=None, obj=current_user),
-        "codes_form": RegenerateCodesForm(formdata=None),
-        "delete_form": DeleteAccountForm(formdata=None),
+        "codes_form": RegenerateCodesForm(formdata=None, prefix="codes"),
+        "delete_form": DeleteAccountForm(formdata=None, prefix="delete"),
         **failed,
     }
     codes_left = recovery.codes_left(current_user)
@@ -109,7 +109,7 @@ def preferences():
 @bp.post("/recovery-codes")
 def regenerate_codes():
     """A new set of codes; the old set stops working."""
-    form = RegenerateCodesForm()
+    form = RegenerateCodesForm(prefix="codes")
     if not form.validate_on_submit() or _wrong_password(form, "password"):
         return _page(422, codes_form=form)
     codes = recovery.issue_codes(current_user)
@@ -132,7 +132,7 @@ def export():
 @bp.post("/delete")
 def delete_account():
     """Delete the account for good, erasing or keeping its posts as the member chose."""
-    form = DeleteAccountForm()
+    form = DeleteAccountForm(prefix="delete")
     if not form.validate_on_submit() or _wrong_password(form, "password"):
         return _page(422, delete_form=form)
     user = current_user._get_current_object()

@@ -1,0 +1,557 @@
+"""Accounts in a real browser: joining, keeping the recovery codes, logging in and out and
+getting back in with a code, with and without JavaScript; accessibility of every account page,
+a narrow phone, the keyboard alone, and guests who read without a cookie."""
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Request, expect
+from sqlalchemy import delete, func, select
+
+from forum.database import db
+from forum.markdown import render_markdown
+from forum.members import add_member
+from forum.models import Post, RecoveryCode, Thread, ThreadKind, User
+
+from .conftest import axe_violations
+
+PSEUDONYM = "quiet_heron"
+PASSWORD = "lantern over still water"
+NEW_PASSWORD = "harbour lights before dawn"
+CODE = re.compile(r"^[0-9A-Z]{5}(-[0-9A-Z]{5}){3}$")
+PHONE = {"width": 360, "height": 800}
+DESKTOP = {"width": 1280, "height": 900}
+
+# What the forum says; each test names the message it expects to see.
+KEEP_CODES_ERROR = "Please tick the box once you have saved your codes."
+NO_MATCH = "That pseudonym and password don't match. Please try again."
+CODE_REFUSED = "That pseudonym and recovery code don't match, or the code was used already."
+NOT_CONFIRMED = "You haven't confirmed that you kept your recovery codes."
+
+
+# --- Helpers --------------------------------------------------------------------------------
+
+
+def make_member(pseudonym: str = PSEUDONYM, password: str = PASSWORD) -> User:
+    user = add_member(pseudonym, password)
+    db.session.commit()
+    return user
+
+
+def site_nav(page: Page) -> Locator:
+    return page.get_by_role("navigation", name="Site")
+
+
+def expect_logged_in(page: Page, pseudonym: str = PSEUDONYM) -> None:
+    expect(site_nav(page).get_by_role("link", name=pseudonym, exact=True)).to_be_visible()
+    expect(site_nav(page).get_by_role("button", name="Log out")).to_be_visible()
+    expect(site_nav(page).get_by_role("link", name="Log in")).to_have_count(0)
+
+
+def expect_logged_out(page: Page) -> None:
+    expect(site_nav(page).get_by_role("link", name="Log in")).to_be_visible()
+    expect(site_nav(page).get_by_role("link", name="Join")).to_be_visible()
+    expect(site_nav(page).get_by_role("button", name="Log out")).to_have_count(0)
+
+
+def log_out(page: Page) -> None:
+    site_nav(page).get_by_role("button", name="Log out").click()
+    expect_logged_out(page)
+
+
+def submit_join(page: Page, pseudonym: str, password: str, again: str | None = None) -> None:
+    page.get_by_label("Pseudonym").fill(pseudonym)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_label("Password again").fill(password if again is None else again)
+    page.get_by_role("button", name="Join").click()
+
+
+def submit_login(page: Page, pseudonym: str, password: str) -> None:
+    page.get_by_label("Pseudonym").fill(pseudonym)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def submit_recovery(page: Page, pseudonym: str, code: str, new_password: str) -> None:
+    page.get_by_label("Pseudonym").fill(pseudonym)
+    page.get_by_label("One of your recovery codes").fill(code)
+    page.get_by_label("New password", exact=True).fill(new_password)
+    page.get_by_label("New password again").fill(new_password)
+    page.get_by_role("button", name="Set my new password").click()
+
+
+def log_in(page: Page, live_server: str, pseudonym: str = PSEUDONYM, password: str = PASSWORD):
+    page.goto(live_server + "/login")
+    submit_login(page, pseudonym, password)
+    expect_logged_in(page, pseudonym)
+
+
+def shown_codes(page: Page) -> list[str]:
+    """The recovery codes as the page shows them, after checking there are ten."""
+    codes = page.get_by_role("list", name="Recovery codes").locator("code")
+    expect(codes).to_have_count(10)
+    texts = [text.strip() for text in codes.all_inner_texts()]
+    assert all(CODE.fullmatch(text) for text in texts), texts
+    assert len(set(texts)) == 10
+    return texts
+
+
+def join_in_browser(page: Page, live_server: str) -> list[str]:
+    """Join as PSEUDONYM through the form; the page is left showing the codes, returned."""
+    page.goto(live_server + "/join")
+    submit_join(page, PSEUDONYM, PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Welcome. Please keep these recovery codes"
+    )
+    return shown_codes(page)
+
+
+def continue_unticked(page: Page) -> None:
+    """Press Continue on the codes page without ticking the box, and see the forum refuse.
+
+    The box is `required` and its form has no `novalidate`, so the browser's own check stops
+    the first press (Chromium's "Please check this box" bubble; no request is sent). The
+    forum's refusal, for a browser without that check, is reached by switching it off.
+    """
+    form = page.locator("form", has=page.get_by_role("button", name="Continue"))
+    if not form.evaluate("form => form.noValidate"):
+        url = page.url
+        page.get_by_role("button", name="Continue").click()
+        keep = page.get_by_label("I have saved these codes somewhere safe")
+        assert keep.evaluate("box => box.validity.valueMissing")
+        assert page.url == url
+        form.evaluate("form => { form.noValidate = true }")
+        page.get_by_role("button", name="Continue").click()
+    else:
+        page.get_by_role("button", name="Continue").click()
+    expect(page.locator("#kept-error")).to_have_text(KEEP_CODES_ERROR)
+
+
+def expect_single_form_problem(page: Page, message: str) -> None:
+    """The form is refused with this one message, and no field of its own is blamed."""
+    expect(page.get_by_role("alert")).to_have_text(message)
+    expect(page.locator("main .error")).to_have_count(0)
+
+
+def scroll_width(page: Page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+@pytest.fixture
+def no_js_page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+# --- The journey ------------------------------------------------------------------------------
+
+
+def journey(page: Page, live_server: str) -> None:
+    """Join, keep the codes, log out, log in, log out, recover with a code, and the aftermath."""
+    page.goto(live_server + "/")
+    expect_logged_out(page)
+    site_nav(page).get_by_role("link", name="Join").click()
+    expect(page).to_have_url(live_server + "/join")
+    submit_join(page, PSEUDONYM, PASSWORD)
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Welcome. Please keep these recovery codes"
+    )
+    expect(page.get_by_text("the only way back into your account")).to_be_visible()
+    codes = shown_codes(page)
+
+    # Continuing without saying the codes were kept: refused, and the same codes shown again.
+    continue_unticked(page)
+    keep = page.get_by_label("I have saved these codes somewhere safe")
+    expect(keep).to_have_attribute("aria-invalid", "true")
+    assert shown_codes(page) == codes
+
+    keep.check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page).to_have_url(live_server + "/")
+    expect(page.get_by_role("status")).to_contain_text("Keep those codes safe")
+    expect(page.get_by_text(NOT_CONFIRMED)).to_have_count(0)
+    expect_logged_in(page)
+
+    log_out(page)
+    site_nav(page).get_by_role("link", name="Log in").click()
+    submit_login(page, PSEUDONYM, PASSWORD)
+    expect(page).to_have_url(live_server + "/")
+    expect_logged_in(page)
+
+    log_out(page)
+    site_nav(page).get_by_role("link", name="Log in").click()
+    page.get_by_role("link", name="Use a recovery code").click()
+    expect(page).to_have_url(live_server + "/recover")
+    # People copy codes by hand: lower case is accepted as well.
+    submit_recovery(page, PSEUDONYM, codes[3].lower(), NEW_PASSWORD)
+    expect(page).to_have_url(live_server + "/")
+    expect(page.get_by_role("status")).to_contain_text("You have 9 recovery codes left.")
+    expect_logged_in(page)
+
+    log_out(page)
+    site_nav(page).get_by_role("link", name="Log in").click()
+    submit_login(page, PSEUDONYM, NEW_PASSWORD)
+    expect_logged_in(page)
+
+    log_out(page)
+    site_nav(page).get_by_role("link", name="Log in").click()
+    submit_login(page, PSEUDONYM, PASSWORD)
+    expect_single_form_problem(page, NO_MATCH)
+    expect(page.get_by_label("Pseudonym")).to_have_value(PSEUDONYM)
+    expect(page.get_by_label("Password", exact=True)).to_have_value("")
+    expect_logged_out(page)
+
+    page.get_by_role("link", name="Use a recovery code").click()
+    submit_recovery(page, PSEUDONYM, codes[3], "a third password nobody set")
+    expect_single_form_problem(page, CODE_REFUSED)
+    expect(page.get_by_label("One of your recovery codes")).to_have_value(codes[3])
+    expect(page.get_by_label("New password", exact=True)).to_have_value("")
+    expect_logged_out(page)
+
+    # The refused recovery changed nothing: the password set by the first one still works.
+    log_in(page, live_server, PSEUDONYM, NEW_PASSWORD)
+
+
+def test_join_keep_codes_log_in_out_and_recover(app: Flask, live_server: str, page: Page) -> None:
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+
+    def on_console(message: ConsoleMessage) -> None:
+        # Chromium logs every 4xx page as an error; a refused form's 422 is expected here.
+        if message.type == "error" and "status of 422" not in message.text:
+            problems.append(f"console error: {message.text}")
+
+    page.on("console", on_console)
+
+    journey(page, live_server)
+    assert page.evaluate("typeof htmx") == "object", "htmx was not loaded: JavaScript is on"
+    assert problems == []
+
+
+def test_the_same_journey_without_javascript(
+    app: Flask, live_server: str, no_js_page: Page
+) -> None:
+    journey(no_js_page, live_server)
+    assert no_js_page.evaluate("typeof htmx") == "undefined", "the page's scripts ran"
+
+
+# --- Accessibility ----------------------------------------------------------------------------
+
+
+def profile_with_posts() -> User:
+    """A member with a Markdown bio, posts under their name, and an anonymous one."""
+    user = make_member()
+    user.bio = "Here to *listen*. Walking helps me; so does [the article](/)."
+    user.bio_html = render_markdown(user.bio)
+    story = Thread.start(
+        ThreadKind.STORY, "What helped me this winter", "Short walks, every day.", author=user
+    )
+    other = make_member("morning-tea", "a kettle on the stove")
+    talk = Thread.start(ThreadKind.DISCUSSION, "Small wins today", "Share one.", author=other)
+    talk.reply(user, "I made a phone call I had put off for weeks.")
+    talk.reply(user, "Only you know this was me.", anonymous=True)
+    story.reply(other, "Thank you for this.").reply(user, "Thank you for reading it.")
+    db.session.commit()
+    return user
+
+
+def open_account_page(page: Page, live_server: str, kind: str) -> str:
+    """Brings the page to the state named `kind`; returns the path, for messages."""
+    if kind == "join":
+        page.goto(live_server + "/join")
+        expect(page.get_by_role("heading", name=re.compile("^Join"), level=1)).to_be_visible()
+    elif kind == "join-errors":
+        page.goto(live_server + "/join")
+        submit_join(page, "admin", "short", "different")
+        expect(page.locator("main .error")).to_have_count(2)
+    elif kind in ("codes", "codes-error"):
+        join_in_browser(page, live_server)
+        if kind == "codes-error":
+            continue_unticked(page)
+    elif kind == "login-error":
+        make_member()
+        page.goto(live_server + "/login")
+        submit_login(page, PSEUDONYM, "not the right password")
+        expect(page.get_by_role("alert")).to_have_text(NO_MATCH)
+    elif kind == "recover":
+        page.goto(live_server + "/recover")
+        expect(page.get_by_role("button", name="Set my new password")).to_be_visible()
+    elif kind == "recover-error":
+        make_member()
+        page.goto(live_server + "/recover")
+        submit_recovery(page, PSEUDONYM, "ABCDE-12345-FGHJK-67890", NEW_PASSWORD)
+        expect(page.get_by_role("alert")).to_have_text(CODE_REFUSED)
+    elif kind in ("settings", "settings-error"):
+        make_member()
+        log_in(page, live_server)
+        page.goto(live_server + "/settings")
+        expect(page.get_by_role("heading", name="Settings", level=1)).to_be_visible()
+        if kind == "settings-error":
+            section = page.get_by_role("region", name="Change password")
+            section.get_by_label("Current password").fill(PASSWORD)
+            section.get_by_label("New password", exact=True).fill("short")
+            section.get_by_label("New password again").fill("short")
+            section.get_by_role("button", name="Change password").click()
+            expect(page.locator("#new_password-error")).to_contain_text("at least 10 characters")
+            expect(page.get_by_role("heading", name="Settings", level=1)).to_be_visible()
+    elif kind == "profile":
+        profile_with_posts()
+        page.goto(live_server + f"/u/{PSEUDONYM}")
+        expect(page.locator("#profile-posts .thread-item")).to_have_count(3)
+        expect(page.locator(".bio em")).to_have_text("listen")
+    else:
+        raise AssertionError(kind)
+    return page.url.removeprefix(live_server)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "join",
+        "join-errors",
+        "codes",
+        "codes-error",
+        "login-error",
+        "recover",
+        "recover-error",
+        "settings",
+        "settings-error",
+        "profile",
+    ],
+)
+def test_axe_finds_no_violations(
+    app: Flask, live_server: str, page: Page, kind: str, scheme: str
+) -> None:
+    page.emulate_media(color_scheme=scheme)
+    path = open_account_page(page, live_server, kind)
+    violations = axe_violations(page)
+    assert violations == [], f"axe on {kind} {path} ({scheme}):\n" + "\n".join(map(str, violations))
+
+
+def test_every_settings_field_is_labelled(app: Flask, live_server: str, page: Page) -> None:
+    """Five forms on one page: each field's label must reach that field and no other.
+
+    A `<label for=X>` names the first element with id X; a repeated id leaves a field
+    unnamed for screen readers, and clicking its label moves the focus elsewhere.
+    """
+    open_account_page(page, live_server, "settings")
+    # Ids something points at (a label, an ARIA reference, a link) that more than one element has.
+    repeated = page.evaluate(
+        """() => {
+            const pointedAt = new Set();
+            for (const label of document.querySelectorAll("label[for]")) {
+                pointedAt.add(label.htmlFor);
+            }
+            for (const element of document.querySelectorAll(
+                "[aria-describedby], [aria-labelledby], [aria-controls], [aria-errormessage]"
+            )) {
+                for (const name of ["aria-describedby", "aria-labelledby", "aria-controls",
+                                    "aria-errormessage"]) {
+                    for (const id of (element.getAttribute(name) || "").split(/\\s+/)) {
+                        if (id) pointedAt.add(id);
+                    }
+                }
+            }
+            for (const link of document.querySelectorAll("a[href^='#']")) {
+                pointedAt.add(decodeURIComponent(link.getAttribute("href").slice(1)));
+            }
+            return [...pointedAt].filter(
+                (id) => id && document.querySelectorAll(`[id="${CSS.escape(id)}"]`).length > 1
+            );
+        }"""
+    )
+    unlabelled = page.evaluate(
+        """() => [...document.querySelectorAll("main input:not([type=hidden]):not([hidden]),"
+                                           + " main textarea, main select")]
+            .filter((field) => field.type !== "submit" && field.labels.length === 0)
+            .map((field) => field.outerHTML)"""
+    )
+    assert repeated == [], f"ids pointed at but used more than once on /settings: {repeated}"
+    assert unlabelled == [], "fields on /settings without a working label:\n" + "\n".join(
+        unlabelled
+    )
+    for region, label in [
+        ("Recovery codes", "Your password"),
+        ("Delete my account", "Your password"),
+    ]:
+        field = page.get_by_role("region", name=region).get_by_label(label, exact=True)
+        expect(field).to_have_count(1)
+        expect(field).to_have_accessible_name(label)
+
+
+# --- A narrow phone ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "kind", ["join", "join-errors", "codes", "login-error", "settings", "settings-error"]
+)
+def test_account_pages_fit_a_narrow_phone(
+    app: Flask, live_server: str, page: Page, kind: str
+) -> None:
+    page.set_viewport_size(PHONE)
+    path = open_account_page(page, live_server, kind)
+    width = scroll_width(page)
+    assert width <= PHONE["width"], f"{kind} {path} scrolls sideways: {width}px"
+
+
+@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["360", "1280"])
+def test_recovery_codes_are_readable(app: Flask, live_server: str, page: Page, size: dict) -> None:
+    """Each code whole, on one line and inside the window: a code broken over two lines is
+    easy to copy wrongly, and these are copied by hand."""
+    page.set_viewport_size(size)
+    join_in_browser(page, live_server)
+    assert scroll_width(page) <= size["width"]
+    codes = page.get_by_role("list", name="Recovery codes").locator("code")
+    problems = []
+    for index in range(10):
+        code = codes.nth(index)
+        code.scroll_into_view_if_needed()
+        box = code.bounding_box()
+        assert box is not None
+        text = code.inner_text()
+        if box["x"] < 0 or box["x"] + box["width"] > size["width"]:
+            problems.append(f"code {index + 1} ({text}) is not fully inside the window: {box}")
+        lines = code.evaluate("element => element.getClientRects().length")
+        if lines != 1:
+            problems.append(f"code {index + 1} ({text}) is split over {lines} lines")
+    assert problems == [], f"at {size['width']}px:\n" + "\n".join(problems)
+
+
+# --- The keyboard alone -----------------------------------------------------------------------
+
+
+def tab_to(page: Page, element_id: str, most: int = 15) -> None:
+    """Press Tab until the element with this id has the focus."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement && document.activeElement.id") == element_id:
+            return
+    raise AssertionError(f"#{element_id} was not reached with {most} presses of Tab")
+
+
+def focused_id(page: Page) -> str:
+    return page.evaluate("document.activeElement && document.activeElement.id")
+
+
+def test_join_with_the_keyboard_alone(app: Flask, live_server: str, page: Page) -> None:
+    page.goto(live_server + "/join")
+
+    # First with a password that is too short: the first error is tied to its field.
+    tab_to(page, "pseudonym")
+    page.keyboard.type(PSEUDONYM)
+    page.keyboard.press("Tab")
+    assert focused_id(page) == "password"
+    page.keyboard.type("too short")
+    page.keyboard.press("Tab")
+    assert focused_id(page) == "password_again"
+    page.keyboard.type("too short")
+    page.keyboard.press("Enter")
+
+    first_invalid = page.locator("main [aria-invalid='true']").first
+    expect(first_invalid).to_have_id("password")
+    described_by = (first_invalid.get_attribute("aria-describedby") or "").split()
+    assert "password-error" in described_by, described_by
+    expect(page.locator("#password-error")).to_contain_text("at least 10 characters")
+    expect(first_invalid).to_have_accessible_description(re.compile("at least 10 characters"))
+    # What was typed stays, except the passwords, which are never sent back.
+    expect(page.get_by_label("Pseudonym")).to_have_value(PSEUDONYM)
+    expect(page.get_by_label("Password", exact=True)).to_have_value("")
+
+    tab_to(page, "password")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Tab")
+    assert focused_id(page) == "password_again"
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Welcome. Please keep these recovery codes"
+    )
+    shown_codes(page)
+
+    # The codes page too: tick the box with Space, continue with Enter.
+    tab_to(page, "kept", most=30)
+    page.keyboard.press("Space")
+    expect(page.get_by_label("I have saved these codes somewhere safe")).to_be_checked()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(live_server + "/")
+    expect_logged_in(page)
+
+
+def test_a_form_problem_is_announced(app: Flask, live_server: str, page: Page) -> None:
+    """A refusal that belongs to no single field is an alert, read out when the page loads."""
+    make_member()
+    page.goto(live_server + "/login")
+    tab_to(page, "pseudonym")
+    page.keyboard.type(PSEUDONYM)
+    page.keyboard.press("Tab")
+    page.keyboard.type("not the right password")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("alert")).to_have_text(NO_MATCH)
+
+
+# --- Guests -----------------------------------------------------------------------------------
+
+
+def test_a_guest_reading_gets_no_cookie(app: Flask, live_server: str, page: Page) -> None:
+    app.config["THREADS_PER_PAGE"] = 2
+    member = profile_with_posts()
+    thread = db.session.scalars(
+        select(Thread).where(Thread.title == "What helped me this winter")
+    ).one()
+    set_cookies: list[str] = []
+
+    def on_request_finished(request: Request) -> None:
+        response = request.response()
+        if response and response.header_value("set-cookie"):
+            set_cookies.append(request.url)
+
+    page.on("requestfinished", on_request_finished)
+
+    page.goto(live_server + "/")
+    page.get_by_role("link", name=thread.title).click()
+    expect(page.get_by_role("heading", name=thread.title, level=1)).to_be_visible()
+    page.get_by_role("link", name=member.pseudonym).first.click()
+    expect(page).to_have_url(live_server + f"/u/{member.pseudonym}")
+    expect(page.get_by_role("heading", name=member.pseudonym, level=1)).to_be_visible()
+    page.get_by_role("link", name="Older posts").click()  # htmx fetches the next page
+    expect(page.locator("#profile-posts .thread-item")).to_have_count(3)
+    page.wait_for_load_state("networkidle")
+
+    assert set_cookies == [], "a guest reading was given a cookie"
+    assert page.context.cookies() == []
+    # Anonymous posts never reach a profile.
+    assert "Only you know this was me" not in page.content()
+    assert not page.get_by_role("link", name=re.compile("Anonymous")).count()
+    assert db.session.scalar(select(func.count(Post.id)).where(Post.anonymous)) == 1
+
+
+# --- Pictures for people ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["360", "1280"])
+def test_screenshots_for_review(
+    app: Flask, live_server: str, page: Page, screenshot_dir: Path, size: dict, scheme: str
+) -> None:
+    """Not asserted: test-results/screenshots/ is for a person to look at."""
+    page.emulate_media(color_scheme=scheme)
+    page.set_viewport_size(size)
+    for kind in ("join-errors", "codes", "settings-error"):
+        if kind == "settings-error":
+            page.context.clear_cookies()  # the member of the codes page joined; start afresh
+            db.session.execute(delete(RecoveryCode))
+            db.session.execute(delete(User))
+            db.session.commit()
+        open_account_page(page, live_server, kind)
+        page.screenshot(
+            path=screenshot_dir / f"accounts-{kind}-{size['width']}-{scheme}.png", full_page=True
+        )
