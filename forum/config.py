@@ -85,6 +85,9 @@ DEFAULTS = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+    # A form's CSRF token lasts as long as the session: a story written slowly over an
+    # evening must not be refused (and lost) because an hour went by.
+    "WTF_CSRF_TIME_LIMIT": None,
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_DEFAULT_TIMEZONE": "UTC",
     "RATELIMIT_HEADERS_ENABLED": True,

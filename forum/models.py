@@ -395,10 +395,18 @@ class Post(db.Model):
         """Deleted by its author or removed by moderators: shown, if at all, as a tombstone."""
         return self.deleted_by_author_at is not None or self.removed_at is not None
 
-    def edit(self, body: str, content_warning: str | None, grace: timedelta) -> None:
+    def edit(
+        self,
+        body: str,
+        content_warning: str | None,
+        grace: timedelta,
+        changed_elsewhere: bool = False,
+    ) -> None:
         """New text from the author. Within `grace` of posting it is a silent typo fix; after,
-        the post is marked edited and the earlier version is kept for moderators."""
-        if self.body == body and self.content_warning == content_warning:
+        the post is marked edited and the earlier version is kept for moderators.
+        `changed_elsewhere`: its thread's title or warning changed with it."""
+        unchanged = self.body == body and self.content_warning == content_warning
+        if unchanged and not changed_elsewhere:
             return
         now = utcnow()
         if now - self.created_at > grace:

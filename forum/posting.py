@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from . import pacing
+from . import moderating, pacing, safety
 from .database import db
 from .htmx import render_page, wants_partial
 from .markdown import render_markdown
@@ -49,8 +49,9 @@ def _already_sent(form: WritingForm) -> Post | None:
     )
 
 
-def _commit_new_post(post: Post, form: WritingForm) -> Post:
-    """Commit `post` under the form's token; if a twin request won the race, use its post."""
+def _commit_new_post(post: Post, form: WritingForm) -> Post | None:
+    """Commit `post` under the form's token; if a twin request won the race, its post. None
+    when the token is someone else's (a copied form): the form then has a fresh one."""
     post.idempotency_key = form.token.data
     try:
         db.session.commit()
@@ -58,7 +59,7 @@ def _commit_new_post(post: Post, form: WritingForm) -> Post:
         db.session.rollback()
         twin = _already_sent(form)
         if twin is None:
-            raise
+            form.renew_token()
         return twin
     return post
 
@@ -87,9 +88,15 @@ def _compose(kind: ThreadKind, form: ComposeForm):
                 intent=form.intent.data if kind == ThreadKind.STORY else None,
             )  # fmt: skip
             opening.awaiting_approval = pacing.needs_approval(current_user)
+            at_risk = moderating.flag_if_at_risk(opening, f"{form.title.data}\n{form.body.data}")
             opening = _commit_new_post(opening, form)
-            thread = get_thread_or_404(opening.thread_id)
-            return redirect(url_for("reading.thread", thread_id=thread.id, slug=thread.slug), 303)
+            if opening is not None and at_risk:
+                return redirect(url_for(".take_care", post_id=opening.id), 303)
+            if opening is not None:
+                thread = get_thread_or_404(opening.thread_id)
+                return redirect(
+                    url_for("reading.thread", thread_id=thread.id, slug=thread.slug), 303
+                )
     if form.errors and status == 200:
         status = 422
     page = render_template(
@@ -123,7 +130,8 @@ def preview():
 
 
 def _post_and_thread(post_id: int) -> tuple[Post, Thread]:
-    post = db.get_or_404(Post, post_id)
+    """The post, with its author (pages show it), and its thread; or 404."""
+    post = db.first_or_404(select(Post).where(Post.id == post_id).options(joinedload(Post.author)))
     return post, get_thread_or_404(post.thread_id)
 
 
@@ -156,10 +164,13 @@ def reply(post_id: int):
                     anonymous=form.anonymous.data, content_warning=form.content_warning,
                     awaiting_approval=pacing.needs_approval(current_user),
                 )  # fmt: skip
+                moderating.flag_if_at_risk(new_reply, form.body.data)
                 new_reply = _commit_new_post(new_reply, form)
         if new_reply is not None:
             if wants_partial():
                 return _inserted_reply(new_reply, thread)
+            if new_reply.may_be_at_risk:
+                return redirect(url_for(".take_care", post_id=new_reply.id), 303)
             return redirect(post_url(new_reply, thread), 303)
     if form.errors and status == 200:
         status = 422
@@ -193,6 +204,25 @@ def _own_post(post_id: int) -> tuple[Post, Thread]:
     return post, thread
 
 
+@bp.get("/p/<id:post_id>/take-care")
+@login_required
+def take_care(post_id: int):
+    """After posting words that suggest the writer may be at risk: their post is published;
+    this page says so, kindly, with who to contact right now."""
+    post, thread = _post_and_thread(post_id)
+    if post.author_id != current_user.id:
+        return redirect(post_url(post, thread), 303)
+    contacts = safety.resources()
+    yours = next(filter(None, map(contacts.country, safety.likely_regions())), None)
+    return render_template(
+        "posting/take_care.html",
+        post=post,
+        thread=thread,
+        contacts=contacts,
+        country=yours or contacts.default,
+    )
+
+
 @bp.route("/p/<id:post_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(post_id: int):
@@ -211,12 +241,20 @@ def edit(post_id: int):
         else:
             grace = timedelta(seconds=current_app.config["EDIT_GRACE_SECONDS"])
             if opening:
+                # A new title or warning is an edit too, even when the text stays the same.
+                retitled = (form.title.data, form.content_warning) != (
+                    thread.title,
+                    thread.content_warning,
+                )
                 thread.retitle(form.title.data)
                 thread.content_warning = form.content_warning
-                post.edit(form.body.data, None, grace)
+                post.edit(form.body.data, None, grace, changed_elsewhere=retitled)
             else:
                 post.edit(form.body.data, form.content_warning, grace)
+            at_risk = moderating.flag_if_at_risk(post, f"{form.title.data}\n{form.body.data}")
             db.session.commit()
+            if at_risk:
+                return redirect(url_for(".take_care", post_id=post.id), 303)
             return redirect(post_url(post, thread), 303)
     status = 422 if form.errors else 200
     page = render_template(

@@ -18,6 +18,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from .models import ReplyIntent
 
+OUT_OF_DATE = "This form was out of date. Everything you wrote is still here: please send it again."
+
 TITLE_MAX = 150
 BODY_MAX = 20_000
 WARNING_DETAIL_MAX = 100
@@ -95,7 +97,19 @@ class WritingForm(FlaskForm):
 
     def validate_token(self, field) -> None:
         if not re.fullmatch(r"[0-9a-f]{32}", field.data or ""):
-            raise ValidationError("This form is out of date. Please send it again.")
+            raise ValidationError(OUT_OF_DATE)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.token.errors:
+            self.renew_token()
+        return valid
+
+    def renew_token(self) -> None:
+        """A fresh one-time token, and a word on the form about why (the text is all kept)."""
+        self.token.data = uuid.uuid4().hex
+        self.token.errors = []
+        self.form_errors.append(OUT_OF_DATE)
 
     @property
     def content_warning(self) -> str | None:

@@ -184,13 +184,14 @@ def reactions_for(posts: list[Post], viewer) -> Reactions:
     )
     mine: set[tuple[int, str]] = set()
     if viewer.is_authenticated:
-        mine = set(
-            db.session.execute(
+        mine = {
+            (post_id, kind)
+            for post_id, kind in db.session.execute(
                 select(Reaction.post_id, Reaction.kind).where(
                     Reaction.post_id.in_(ids), Reaction.user_id == viewer.id
                 )
-            ).tuples()
-        )
+            )
+        }
     return Reactions({(post_id, kind): n for post_id, kind, n in counts}, mine)
 
 
