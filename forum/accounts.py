@@ -149,8 +149,9 @@ def login():
 @bp.post("/logout")
 def logout():
     """Log out (a form POST, so no link or prefetch can do it by accident)."""
-    logout_user()
+    # Clear first: logout_user() leaves a note in the session that deletes the remember cookie.
     session.clear()
+    logout_user()
     response = redirect(url_for("reading.home"), 303)
     # Nothing of the session stays behind on a shared device.
     response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'

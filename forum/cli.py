@@ -88,7 +88,7 @@ def set_role(pseudonym: str, role: str) -> None:
     user = _member_or_fail(pseudonym)
     user.role = Role(role)
     db.session.commit()
-    click.echo(f"{user.pseudonym} is now a {role}.")
+    click.echo(f"{user.pseudonym} is now {'an' if role == Role.ADMIN else 'a'} {role}.")
 
 
 @users.command("list")

@@ -40,7 +40,10 @@ class NewPassword:
         self.pseudonym_field = pseudonym_field
 
     def __call__(self, form, field) -> None:
-        pseudonym = form[self.pseudonym_field].data if self.pseudonym_field else ""
+        if self.pseudonym_field:
+            pseudonym = form[self.pseudonym_field].data
+        else:  # a signed-in member's own form
+            pseudonym = getattr(form, "pseudonym_in_use", "")
         problem = passwords.problem_with(field.data or "", pseudonym or "")
         if problem:
             raise ValidationError(problem)
@@ -99,13 +102,19 @@ class RecoverForm(FlaskForm):
     pseudonym = _pseudonym_field(validators=[DataRequired("Enter your pseudonym.")])
     code = StringField(
         "One of your recovery codes",
-        validators=[DataRequired("Enter one of your recovery codes."), Length(max=40)],
+        validators=[
+            DataRequired("Enter one of your recovery codes."),
+            Length(max=40, message="A recovery code is 20 letters and digits, like the example."),
+        ],
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
         description="Like ABCDE-12345-FGHJK-67890. Each code works once.",
     )
     new_password = PasswordField(
         "New password",
-        validators=[DataRequired("Choose a new password."), NewPassword("new_password_again")],
+        validators=[
+            DataRequired("Choose a new password."),
+            NewPassword("new_password_again", "pseudonym"),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
     new_password_again = PasswordField(
@@ -115,6 +124,9 @@ class RecoverForm(FlaskForm):
 
 
 class ChangePasswordForm(FlaskForm):
+    pseudonym_in_use = ""
+    """Set by the view: a new password must not contain it."""
+
     current_password = PasswordField(
         "Current password",
         validators=[DataRequired("Enter your current password.")],

@@ -83,6 +83,7 @@ def remove_post(actor: User, post: Post, reason: RemovalReason, note: str = "") 
 
 
 def restore_post(actor: User, post: Post) -> None:
+    check_may_act_on(actor, post.author_id)
     post.removed_at = None
     post.removed_by_id = None
     post.removal_reason = None
@@ -129,6 +130,7 @@ def lift_suspension(actor: User, subject: User) -> None:
 
 
 def dismiss_reports(actor: User, post: Post) -> None:
+    check_may_act_on(actor, post.author_id)
     _resolve_reports(post, "dismissed")
     log(actor, "dismiss-reports", post=post)
 
@@ -185,3 +187,21 @@ def approve_reveal(actor: User, request: RevealRequest) -> None:
     request.approved_by_id = actor.id
     request.approved_at = utcnow()
     log(actor, "reveal-approved", post=db.session.get(Post, request.post_id))
+
+
+AT_RISK_NOTE = "Flagged automatically: the words suggest the writer may be at risk."
+
+
+def flag_if_at_risk(post: Post, text: str) -> bool:
+    """Mark a post whose words suggest its writer may be at risk, and put it at the top of
+    the moderators' queue (as an at-risk report from nobody). It is published all the same.
+    True when it is flagged now."""
+    from .crisis import may_be_at_risk
+
+    if post.may_be_at_risk or not may_be_at_risk(text):
+        return False
+    post.may_be_at_risk = True
+    db.session.add(
+        Report(post_id=post.id, reporter_id=None, reason=ReportReason.AT_RISK, note=AT_RISK_NOTE)
+    )
+    return True

@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from jinja2_fragments.flask import render_block
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -52,14 +53,20 @@ def moderators_only(view):
     def checked(*args, **kwargs):
         if not current_user.is_moderator:
             abort(403, description="This is for moderators.")
+        if current_user.is_suspended:
+            abort(403, description=pacing.suspension_notice(current_user))
         return view(*args, **kwargs)
 
     return checked
 
 
+def _from_queue() -> bool:
+    return request.form.get("from") == "queue"
+
+
 def _back_to(post: Post | None = None, thread: Thread | None = None):
     """Where a plain (no-JS) moderation form returns to: the queue, or the post it acted on."""
-    if request.form.get("from") == "queue":
+    if _from_queue():
         return redirect(url_for(".queue"), 303)
     if post is not None:
         return redirect(post_url(post, thread or get_thread_or_404(post.thread_id)), 303)
@@ -129,7 +136,11 @@ def waiting_posts() -> list[tuple[Post, Thread]]:
         for row in db.session.execute(
             select(Post, Thread)
             .join(Thread, Thread.id == Post.thread_id)
-            .where(Post.awaiting_approval)
+            .where(
+                Post.awaiting_approval,
+                Post.removed_at.is_(None),
+                Post.deleted_by_author_at.is_(None),
+            )
             .order_by(Post.id)
         )
     ]
@@ -168,28 +179,33 @@ def _post_or_404(post_id: int) -> Post:
 
 
 def _answer(post: Post, refusal: str | None, done: str):
-    """htmx: the post (or queue item) as it is now; without JS: back, with a message."""
-    if refusal:
-        if wants_partial():
-            return render_template("moderation/outcome.html", message=refusal), 403
-        flash(refusal)
-    elif not wants_partial():
-        flash(done)
-    if wants_partial():
-        if request.form.get("from") == "queue":
-            return render_template("moderation/outcome.html", message=done, post=post)
-        return _post_card(post)
-    return _back_to(post)
+    """Without JS: back where the moderator was, with a message. With htmx: the queue item's
+    outcome, or the post as it stands now (with the refusal above it, if refused)."""
+    if not wants_partial():
+        flash(refusal or done)
+        return _back_to(post)
+    status = 403 if refusal else 200
+    if _from_queue():
+        return render_template("moderation/outcome.html", message=refusal or done), status
+    return _post_as_it_stands(post, refusal), status
 
 
-def _post_card(post: Post) -> str:
+def _post_as_it_stands(post: Post, refusal: str | None) -> str:
     thread = get_thread_or_404(post.thread_id)
     post = db.session.scalar(
         select(Post).where(Post.id == post.id).options(joinedload(Post.author))
     )
-    return render_template(
-        "moderation/post.html", post=post, view=thread_view(thread, [post], current_user)
-    )
+    view = thread_view(thread, [post], current_user, post if post.parent_id is None else None)
+    if post.parent_id is None:  # the opening post: the thread page's own block for it
+        return render_block(
+            "reading/thread.html",
+            "opening_article",
+            thread=thread,
+            opening=post,
+            view=view,
+            refusal=refusal,
+        )
+    return render_template("moderation/post.html", post=post, view=view, refusal=refusal)
 
 
 @bp.post("/mod/posts/<id:post_id>/remove")

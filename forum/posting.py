@@ -201,6 +201,8 @@ def _own_post(post_id: int) -> tuple[Post, Thread]:
     post, thread = _post_and_thread(post_id)
     if post.author_id != current_user.id or post.is_gone:
         abort(403)
+    if current_user.is_suspended:
+        abort(403, description=pacing.suspension_notice(current_user))
     return post, thread
 
 

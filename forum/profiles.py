@@ -28,6 +28,7 @@ def named_posts(user_id: int, before: int | None, limit: int) -> list[tuple[Post
             Post.deleted_by_author_at.is_(None),
             Post.removed_at.is_(None),
             Post.awaiting_approval.is_(False),
+            Thread.removed_at.is_(None),
         )
         .order_by(Post.id.desc())
         .limit(limit + 1)

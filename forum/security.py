@@ -1,6 +1,7 @@
 """Response headers that keep every page self-contained and private."""
 
 from flask import Flask, Response, request
+from flask_login import current_user
 
 # Everything comes from this origin: no CDN, no fonts or images from elsewhere, no inline script.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -32,6 +33,10 @@ HEADERS = {
 def add_security_headers(response: Response) -> Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    if response.mimetype == "text/html" and current_user.is_authenticated:
+        # A member's pages can show their own name, drafts and anonymous posts: never kept
+        # by a browser cache or a proxy, on a shared device or anywhere else.
+        response.headers.setdefault("Cache-Control", "no-store")
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response

@@ -72,6 +72,7 @@ def _wrong_password(form: FlaskForm, field_name: str) -> bool:
 @bp.post("/password")
 def change_password():
     form = ChangePasswordForm()
+    form.pseudonym_in_use = current_user.pseudonym
     if not form.validate_on_submit() or _wrong_password(form, "current_password"):
         return _page(422, password_form=form)
     members.set_password(current_user, form.new_password.data)

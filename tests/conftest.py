@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import redis
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -81,6 +82,10 @@ def database_uri(database_template: str, tmp_path: Path) -> str:
 
 @pytest.fixture
 def app(database_uri: str) -> Iterator[Flask]:
+    if TEST_REDIS_URL:
+        # Each test starts with no rate-limit counts (the limiter is one object for every app
+        # of the run, so a key prefix alone would not keep tests apart).
+        redis.Redis.from_url(TEST_REDIS_URL).flushdb()
     app = create_app(forum_config(database_uri))
     with app.app_context():
         yield app

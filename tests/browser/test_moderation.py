@@ -1,0 +1,311 @@
+"""Moderation in a real browser: a member reports a post, a moderator finds it in the queue and
+removes it with a reason (with htmx and without JavaScript), the thread shows the tombstone
+and the public log the entry; an anonymous author is never named on the moderator's pages;
+the queue, the log and the report page pass axe in light and dark."""
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from forum.database import db
+from forum.members import add_member
+from forum.models import (
+    Post,
+    Report,
+    ReportReason,
+    RevealRequest,
+    Role,
+    Thread,
+    ThreadKind,
+    User,
+)
+
+from .conftest import axe_violations
+
+PASSWORD = "lantern over still water"
+REPORTER = "morning_tea"
+MODERATOR = "steady_keeper"
+UNKIND = "harsh_words_42"
+HIDDEN = "shadow_walker_7"  # writes anonymously; must never be shown to the moderator
+HARSH = "Nobody wants to read this, stop posting."
+ANSWER = "Please be gentle with each other here."
+HIDDEN_TEXT = "You should all just leave me alone."
+STORY_TITLE = "Saying it out loud for the first time"
+
+# pytest-playwright's `page` runs with JavaScript, or without it for the no-js case.
+WITH_AND_WITHOUT_JS = [
+    pytest.param(True, id="js"),
+    pytest.param(
+        False, id="no-js", marks=pytest.mark.browser_context_args(java_script_enabled=False)
+    ),
+]
+
+
+def make_member(pseudonym: str, role: Role = Role.MEMBER) -> User:
+    user = add_member(pseudonym, PASSWORD, role)
+    user.recovery_codes_confirmed = True
+    return user
+
+
+@dataclass(frozen=True)
+class Scene:
+    path: str
+    opening: int
+    harsh: int
+    answer: int
+    hidden: int
+
+
+def scene() -> Scene:
+    """A story with an unkind reply (answered by someone), and an anonymous reply already
+    reported by another member. Committed, and the test's transaction ended."""
+    author = make_member("gentle_author")
+    unkind = make_member(UNKIND)
+    hidden = make_member(HIDDEN)
+    make_member(REPORTER)
+    make_member(MODERATOR, Role.MODERATOR)
+    other_reporter = make_member("quiet_reader")
+    opening = Thread.start(ThreadKind.STORY, STORY_TITLE, "I told a friend I wasn't okay.", author)
+    harsh = opening.reply(unkind, HARSH)
+    answer = harsh.reply(author, ANSWER)
+    anonymous = opening.reply(hidden, HIDDEN_TEXT, anonymous=True)
+    db.session.flush()
+    db.session.add(
+        Report(post_id=anonymous.id, reporter_id=other_reporter.id, reason=ReportReason.HARASSMENT)
+    )
+    thread = db.session.get(Thread, opening.thread_id)
+    found = Scene(f"/t/{thread.id}-{thread.slug}", opening.id, harsh.id, answer.id, anonymous.id)
+    db.session.commit()
+    db.session.rollback()  # end the test's transaction: the live server writes next
+    return found
+
+
+def log_in(page: Page, live_server: str, pseudonym: str) -> None:
+    page.goto(live_server + "/login")
+    page.get_by_label("Pseudonym").fill(pseudonym)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    nav = page.get_by_role("navigation", name="Site")
+    expect(nav.get_by_role("link", name=pseudonym, exact=True)).to_be_visible()
+
+
+def new_page(browser: Browser, javascript: bool) -> tuple[BrowserContext, Page]:
+    context = browser.new_context(java_script_enabled=javascript)
+    return context, context.new_page()
+
+
+def mark_page(page: Page) -> None:
+    page.evaluate("window.marker = 'same page'")
+
+
+def same_page(page: Page) -> bool:
+    return page.evaluate("window.marker") == "same page"
+
+
+def assert_names_nobody_hidden(page: Page) -> None:
+    html = page.content()
+    assert HIDDEN.casefold() not in html.casefold(), page.url
+    assert f"/u/{HIDDEN}" not in html, page.url
+
+
+@pytest.mark.parametrize("javascript", WITH_AND_WITHOUT_JS)
+def test_a_report_reaches_a_moderator_who_removes_the_post(
+    app: Flask, live_server: str, page: Page, browser: Browser, javascript: bool
+) -> None:
+    where = scene()
+
+    # A member reports the unkind reply.
+    log_in(page, live_server, REPORTER)
+    page.goto(live_server + where.path)
+    page.locator(f"#p{where.harsh}").get_by_role("link", name="Report", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Report this post to the moderators")
+    page.get_by_role("radio", name="Harassment or unkindness").check()
+    page.get_by_label("Anything the moderators should know (optional)").fill("Again and again.")
+    page.get_by_role("button", name="Send report").click()
+    expect(page).to_have_url(re.compile(re.escape(where.path) + rf"#p{where.harsh}$"))
+    expect(page.get_by_role("status").first).to_contain_text(
+        "Thank you. A moderator will look at it."
+    )
+
+    # A moderator, on a device of their own, finds it in the queue.
+    context, moderator = new_page(browser, javascript)
+    try:
+        log_in(moderator, live_server, MODERATOR)
+        moderator.goto(live_server + "/mod")
+        item = moderator.locator(f"#report-{where.harsh}")
+        expect(item).to_contain_text("Harassment or unkindness")
+        expect(item).to_contain_text(HARSH)
+        expect(moderator.locator(f"#report-{where.hidden}")).to_contain_text(HIDDEN_TEXT)
+        assert_names_nobody_hidden(moderator)
+
+        if javascript:
+            mark_page(moderator)
+        item.get_by_label("Reason", exact=True).select_option("harassment")
+        item.get_by_role("button", name="Remove").click()
+        if javascript:
+            done = moderator.locator("li.queue-item.done")
+            expect(done).to_have_text("Removed. The text is kept for moderators and a restore.")
+            expect(item).to_have_count(0)
+            assert same_page(moderator), "removing from the queue reloaded the page"
+        else:
+            expect(moderator).to_have_url(live_server + "/mod")
+            expect(moderator.locator("div.notice")).to_contain_text("Removed.")
+            expect(moderator.locator(f"#report-{where.harsh}")).to_have_count(0)
+        expect(moderator.locator(f"#report-{where.hidden}")).to_be_visible()
+        assert_names_nobody_hidden(moderator)
+
+        # The thread: a tombstone, the reply to it still in place, the text for moderators.
+        moderator.goto(live_server + where.path)
+        stone = moderator.locator(f"#p{where.harsh} .tombstone")
+        expect(stone).to_have_text("Removed by moderators: Harassment.")
+        expect(moderator.locator(f"#replies-{where.harsh} #p{where.answer}")).to_contain_text(
+            ANSWER
+        )
+        removed = moderator.locator(f"#p{where.harsh} details.removed-text")
+        expect(removed.locator("summary")).to_have_text("Removed text (moderators only)")
+        expect(removed.get_by_text(HARSH)).to_be_hidden()
+        assert_names_nobody_hidden(moderator)
+
+        # The public log has the entry, naming nobody.
+        moderator.goto(live_server + "/mod/log")
+        entry = moderator.locator("#log-entries > li").first
+        expect(entry).to_contain_text("A moderator: Removed a reply (Harassment)")
+        expect(entry.get_by_role("link", name="where")).to_have_attribute(
+            "href", f"/p/{where.harsh}"
+        )
+        assert UNKIND not in moderator.content()
+        assert HARSH not in moderator.content()
+        assert_names_nobody_hidden(moderator)
+    finally:
+        context.close()
+
+    # The member who reported sees the tombstone, not the text.
+    page.goto(live_server + where.path)
+    expect(page.locator(f"#p{where.harsh} .tombstone")).to_have_text(
+        "Removed by moderators: Harassment."
+    )
+    assert HARSH not in page.content()
+
+
+def test_a_moderator_removes_and_restores_on_the_thread_and_suspends_from_the_queue(
+    app: Flask, live_server: str, page: Page
+) -> None:
+    """With htmx, in place, and never shown who wrote the anonymous post."""
+    where = scene()
+    log_in(page, live_server, MODERATOR)
+    page.goto(live_server + where.path)
+    mark_page(page)
+
+    card = page.locator(f"#p{where.harsh}")
+    card.locator("summary", has_text="Moderate").click()
+    card.get_by_label("Reason", exact=True).select_option("other")
+    card.get_by_label("Note for “Other”").fill("Off the rails")
+    card.get_by_role("button", name="Remove").click()
+    expect(page.locator(f"#p{where.harsh} .tombstone")).to_have_text(
+        "Removed by moderators: Off the rails."
+    )
+    page.locator(f"#p{where.harsh} summary", has_text="Moderate").click()
+    page.locator(f"#p{where.harsh}").get_by_role("button", name="Restore").click()
+    expect(page.locator(f"#p{where.harsh} .tombstone")).to_have_count(0)
+    expect(page.locator(f"#p{where.harsh} .prose")).to_have_text(HARSH)
+    assert same_page(page), "removing or restoring reloaded the page"
+
+    page.goto(live_server + "/mod")
+    mark_page(page)
+    item = page.locator(f"#report-{where.hidden}")
+    item.locator("summary", has_text="Suspend the author").click()
+    item.get_by_label("For how long").select_option("indefinitely")
+    item.get_by_label("Reason (the member will see this)").fill("Hostile replies.")
+    item.get_by_role("button", name="Suspend").click()
+    expect(page.locator("li.queue-item.done")).to_have_text("The author of that post is suspended.")
+    assert same_page(page)
+    assert_names_nobody_hidden(page)
+    db.session.expire_all()
+    hidden = db.session.scalars(db.select(User).where(User.pseudonym == HIDDEN)).one()
+    assert hidden.is_suspended
+    db.session.rollback()
+
+
+# --- Accessibility -------------------------------------------------------------------------
+
+
+def busy_queue() -> Scene:
+    """A queue with one of everything: reports (one at risk, one behind a content warning),
+    a post waiting for approval and a reveal request."""
+    where = scene()
+    newcomer = make_member("new_here")
+    admin = make_member("site_keeper", Role.ADMIN)
+    opening_post = db.session.get(Post, where.opening)
+    warned = opening_post.reply(newcomer, "What happened that night.", content_warning="Abuse")
+    worrying = opening_post.reply(newcomer, "I can't see a way forward.")
+    opening_post.reply(newcomer, "Hello, I'm new here.", awaiting_approval=True)
+    db.session.flush()
+    reporter = db.session.scalars(db.select(User).where(User.pseudonym == REPORTER)).one()
+    db.session.add(Report(post_id=warned.id, reporter_id=reporter.id, reason=ReportReason.HARMFUL))
+    db.session.add(
+        Report(post_id=worrying.id, reporter_id=reporter.id, reason=ReportReason.AT_RISK)
+    )
+    db.session.add(
+        RevealRequest(post_id=where.hidden, requested_by_id=admin.id, reason="An emergency: " * 3)
+    )
+    db.session.commit()
+    db.session.rollback()
+    return where
+
+
+def open_everything(page: Page) -> None:
+    """Unfold every <details> on the page, so axe checks what is folded too."""
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+
+
+def moderation_log(page: Page, live_server: str, where: Scene) -> None:
+    # A few entries first: the moderator removes and restores.
+    page.goto(live_server + "/mod")
+    item = page.locator(f"#report-{where.hidden}")
+    item.get_by_label("Reason", exact=True).select_option("spam")
+    item.get_by_role("button", name="Remove").click()
+    expect(page.locator("li.queue-item.done")).to_be_visible()
+    page.goto(live_server + "/mod/log")
+    expect(page.locator("#log-entries > li")).to_have_count(1)
+
+
+PAGES = {
+    "queue": lambda page, live_server, where: page.goto(live_server + "/mod"),
+    "log": moderation_log,
+    "report": lambda page, live_server, where: page.goto(live_server + f"/p/{where.harsh}/report"),
+}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("kind", list(PAGES))
+def test_axe_finds_no_violations(
+    app: Flask, live_server: str, page: Page, kind: str, scheme: str
+) -> None:
+    where = busy_queue()
+    log_in(page, live_server, MODERATOR)
+    page.emulate_media(color_scheme=scheme)
+
+    PAGES[kind](page, live_server, where)
+    if kind == "queue":
+        expect(page.locator("li.queue-item")).to_have_count(5)  # 3 reports, 1 waiting, 1 reveal
+    open_everything(page)
+
+    violations = axe_violations(page)
+    assert violations == [], f"axe on {kind} ({scheme}, {page.url}):\n" + "\n".join(
+        map(str, violations)
+    )
+    assert_names_nobody_hidden(page)
+
+
+def test_axe_on_the_report_page_with_an_error(app: Flask, live_server: str, page: Page) -> None:
+    where = scene()
+    log_in(page, live_server, REPORTER)
+    page.goto(live_server + f"/p/{where.harsh}/report")
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_text("Please choose what is wrong.").first).to_be_visible()
+
+    violations = axe_violations(page)
+    assert violations == [], "\n".join(map(str, violations))
