@@ -4,7 +4,6 @@ and sent as a browser sends them, and the parts of a page a reader looks at."""
 import re
 from datetime import timedelta
 
-import pytest
 from accounts_helpers import device
 from builders import make_user
 from flask import Flask
@@ -16,23 +15,6 @@ from forum.database import db, utcnow
 from forum.models import Post, Role, Thread, User
 
 PARTIAL = {"HX-Request": "true", "HX-Request-Type": "partial"}
-
-# BUG (forum/queries.py:192): reactions_for calls Result.tuples(), deprecated in SQLAlchemy
-# 2.1, so every page showing reactions to a member warns, and the suite's
-# `filterwarnings = error` turns that warning into a 500. Tolerated here so the posting tests
-# can see what they check; test_reactions.py keeps a strict xfail that fails once it is fixed.
-ALLOW_RESULT_TUPLES_WARNING = pytest.mark.filterwarnings(
-    "ignore:The Result.tuples\\(\\) method is deprecated"
-)
-
-NO_JS_REPLY_PAGE_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="BUG: forum/posting.py:129 (_post_and_thread) loads the post answered with "
-    "db.get_or_404, without its author, and templates/posting/reply.html:10 renders it with "
-    "post_card, whose author_name reads post.author (lazy='raise_on_sql'): the reply page "
-    "without JavaScript, and its re-render with a message (422, 429), is a 500 whenever the "
-    "post answered is signed by another member. Load it with joinedload(Post.author)",
-)
 
 ALIAS = re.compile(r"Anonymous [A-Z][a-z]+( \d+)?")
 
@@ -262,7 +244,7 @@ def reply_url(post_id: int) -> str:
 def reply_form(client: FlaskClient, post_id: int, **fields) -> dict[str, str]:
     """The reply form for `post_id`, with `fields` typed in. It is taken from the inline form
     htmx asks for, which has the same fields as the reply page (one template block) and, unlike
-    that page, opens for any post (see NO_JS_REPLY_PAGE_BUG)."""
+    that page, opens for any post."""
     form = writing_form(page(client, reply_url(post_id), headers=PARTIAL))
     return fill(form, prefix=f"reply-{post_id}-", **fields)
 

@@ -9,7 +9,6 @@ from accounts_helpers import PASSWORD, join, log_in, make_member, shown_codes
 from htmltree import Element, parse
 from posting_helpers import (
     ALIAS,
-    ALLOW_RESULT_TUPLES_WARNING,
     PARTIAL,
     card,
     compose,
@@ -40,8 +39,6 @@ from sqlalchemy import select
 
 from forum.database import db
 from forum.models import Post, ReplyIntent, Thread
-
-pytestmark = ALLOW_RESULT_TUPLES_WARNING
 
 
 @pytest.fixture(autouse=True)

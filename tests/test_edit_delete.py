@@ -9,7 +9,6 @@ from builders import start_thread, thread_of
 from htmltree import parse
 from posting_helpers import (
     ALIAS,
-    ALLOW_RESULT_TUPLES_WARNING,
     PARTIAL,
     card,
     confirm,
@@ -38,8 +37,6 @@ from sqlalchemy import select
 
 from forum.database import db, utcnow
 from forum.models import Post, PostRevision, Thread, ThreadKind
-
-pytestmark = ALLOW_RESULT_TUPLES_WARNING
 
 
 @pytest.fixture(autouse=True)

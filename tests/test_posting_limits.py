@@ -9,7 +9,6 @@ import pytest
 from builders import start_thread
 from htmltree import parse
 from posting_helpers import (
-    ALLOW_RESULT_TUPLES_WARNING,
     PARTIAL,
     compose,
     compose_form,
@@ -42,8 +41,6 @@ from sqlalchemy import select
 
 from forum.database import db
 from forum.models import Post, Role, Thread, ThreadKind
-
-pytestmark = ALLOW_RESULT_TUPLES_WARNING
 
 
 @pytest.fixture

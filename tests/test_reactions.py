@@ -7,7 +7,6 @@ import pytest
 from builders import reply, start_thread, thread_of
 from htmltree import Element, parse
 from posting_helpers import (
-    ALLOW_RESULT_TUPLES_WARNING,
     PARTIAL,
     count,
     guest,
@@ -26,8 +25,6 @@ from sqlalchemy import select
 
 from forum.database import db, utcnow
 from forum.models import Post, Reaction, ReactionKind, ThreadKind, User
-
-pytestmark = ALLOW_RESULT_TUPLES_WARNING
 
 KINDS = [kind.value for kind in ReactionKind]
 

@@ -7,8 +7,6 @@ from builders import reply, start_thread, thread_of
 from htmltree import parse
 from posting_helpers import (
     ALIAS,
-    ALLOW_RESULT_TUPLES_WARNING,
-    NO_JS_REPLY_PAGE_BUG,
     PARTIAL,
     card,
     count,
@@ -39,8 +37,6 @@ from sqlalchemy import select
 
 from forum.database import db
 from forum.models import Post, Thread, ThreadKind
-
-pytestmark = ALLOW_RESULT_TUPLES_WARNING
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,194 @@
+"""Help and a way out, in a real browser: "Need help now?" is the first thing Tab reaches,
+Quick exit (a click, or Escape three times) leaves for a neutral site and Back does not come
+back, it still leaves without JavaScript, and the help and privacy pages pass axe."""
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, Page, expect
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+from forum.database import db
+from forum.models import Thread, ThreadKind
+
+from .conftest import axe_violations
+
+PHONE = {"width": 360, "height": 800}
+
+
+@Request.application
+def neutral_site(request: Request) -> Response:
+    """Somewhere ordinary to land: a local stand-in for a weather page, never an outside host."""
+    title = "Weather" if request.path == "/weather" else "Somewhere else"
+    body = f"<!doctype html><html lang='en'><title>{title}</title><h1>{title}</h1></html>"
+    return Response(body, mimetype="text/html")
+
+
+@pytest.fixture
+def neutral() -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, neutral_site, threaded=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="neutral", daemon=True
+    )
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def story_url(app: Flask) -> str:
+    opening = Thread.start(ThreadKind.STORY, "A hard week", "It has been a hard week.", None)
+    db.session.commit()
+    thread = db.session.get(Thread, opening.thread_id)
+    return f"/t/{thread.id}-{thread.slug}"
+
+
+@pytest.fixture
+def exit_to(app: Flask, neutral: str) -> str:
+    """Quick exit configured to leave for the local neutral site."""
+    app.config["QUICK_EXIT_URL"] = neutral + "/weather"
+    return app.config["QUICK_EXIT_URL"]
+
+
+def focused(page: Page) -> dict:
+    return page.evaluate(
+        "() => ({text: document.activeElement.textContent.trim(),"
+        " href: document.activeElement.getAttribute('href')})"
+    )
+
+
+@pytest.mark.parametrize("path", ["/", "/help", "story"])
+def test_tab_reaches_help_first(
+    app: Flask, live_server: str, page: Page, story_url: str, path: str
+) -> None:
+    page.goto(live_server + (story_url if path == "story" else path))
+
+    page.keyboard.press("Tab")
+    assert focused(page) == {"text": "Need help now?", "href": "/help"}
+    page.keyboard.press("Tab")
+    assert focused(page)["text"] == "Quick exit"
+    # The skip link still comes next, and still works.
+    page.keyboard.press("Tab")
+    assert focused(page) == {"text": "Skip to content", "href": "#main"}
+    expect(page.locator(".skip-link")).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_the_help_link_opens_the_crisis_resources(app: Flask, live_server: str, page: Page) -> None:
+    page.set_extra_http_headers({"Accept-Language": "en-GB,en;q=0.9"})
+    page.goto(live_server + "/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(live_server + "/help")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Need help now?")
+    first = page.locator("section.country").first
+    expect(first.get_by_role("heading", level=2)).to_have_text("United Kingdom")
+    expect(first.get_by_role("link", name="116 123")).to_have_attribute("href", "tel:116123")
+
+
+def test_quick_exit_leaves_and_back_does_not_return(
+    app: Flask, live_server: str, page: Page, story_url: str, neutral: str, exit_to: str
+) -> None:
+    page.goto(neutral + "/before")
+    page.goto(live_server + story_url)
+
+    page.get_by_role("link", name="Quick exit").click()
+
+    expect(page).to_have_url(exit_to)
+    expect(page).to_have_title("Weather")
+    page.go_back()
+    expect(page).to_have_url(neutral + "/before")
+    assert not page.url.startswith(live_server)
+
+
+def test_escape_three_times_leaves_and_back_does_not_return(
+    app: Flask, live_server: str, page: Page, story_url: str, neutral: str, exit_to: str
+) -> None:
+    page.goto(neutral + "/before")
+    page.goto(live_server + story_url)
+
+    for _ in range(3):
+        page.keyboard.press("Escape")
+
+    expect(page).to_have_url(exit_to)
+    page.go_back()
+    expect(page).to_have_url(neutral + "/before")
+
+
+def test_escape_works_while_typing_in_a_field(
+    app: Flask, live_server: str, page: Page, neutral: str, exit_to: str
+) -> None:
+    page.goto(live_server + "/login")
+    page.get_by_label("Pseudonym").fill("someone")
+    page.get_by_label("Pseudonym").focus()
+
+    for _ in range(3):
+        page.keyboard.press("Escape")
+
+    expect(page).to_have_url(exit_to)
+
+
+def test_escape_pressed_slowly_or_twice_stays(
+    app: Flask, live_server: str, page: Page, neutral: str, exit_to: str
+) -> None:
+    """Escape closes things in many places: only three quick presses mean "leave"."""
+    page.goto(live_server + "/help")
+
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")  # twice
+    page.wait_for_timeout(1700)
+    page.keyboard.press("Escape")  # the two before are too old to count
+    page.wait_for_timeout(800)
+    page.keyboard.press("Escape")  # three in 2.5 s, but only two within 1.5 s
+    page.wait_for_timeout(300)
+
+    expect(page).to_have_url(live_server + "/help")
+    expect(page.locator("body")).to_be_visible()
+
+
+def test_quick_exit_works_without_javascript(
+    app: Flask, live_server: str, browser: Browser, exit_to: str
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(live_server + "/")
+        page.get_by_role("link", name="Quick exit").click()
+        expect(page).to_have_url(exit_to)
+    finally:
+        context.close()
+
+
+def test_help_and_quick_exit_are_visible_on_a_phone(
+    app: Flask, live_server: str, page: Page, story_url: str
+) -> None:
+    page.set_viewport_size(PHONE)
+    for path in ["/", story_url, "/help", "/privacy"]:
+        page.goto(live_server + path)
+        for name in ["Need help now?", "Quick exit"]:
+            link = page.get_by_role("link", name=name)
+            expect(link).to_be_in_viewport(ratio=1)
+            box = link.bounding_box()
+            assert box["height"] >= 24, f"{name} on {path} is a small target: {box}"
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{path} scrolls sideways: {width}px"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["/help", "/privacy"])
+def test_axe_finds_no_violations(
+    app: Flask, live_server: str, page: Page, scheme: str, path: str
+) -> None:
+    page.emulate_media(color_scheme=scheme)
+    page.set_extra_http_headers({"Accept-Language": "en-US,en;q=0.9"})
+    page.goto(live_server + path)
+
+    violations = axe_violations(page)
+    assert violations == [], f"axe on {path} ({scheme}):\n" + "\n".join(map(str, violations))
