@@ -8,7 +8,18 @@ from sqlalchemy import delete, select, update
 
 from . import passwords, pseudonyms
 from .database import db, utcnow
-from .models import Post, PostRevision, RecoveryCode, RetiredPseudonym, Role, Thread, User
+from .models import (
+    Mute,
+    Post,
+    PostRevision,
+    Reaction,
+    RecoveryCode,
+    Report,
+    RetiredPseudonym,
+    Role,
+    Thread,
+    User,
+)
 
 PSEUDONYM_TAKEN = (
     "That pseudonym is taken, or looks too much like one that is. Please choose another."
@@ -129,4 +140,25 @@ def export_data(user: User) -> dict:
             }
             for post, title, kind in posts
         ],
-    }
+        "reactions": [
+            {"post_id": reaction.post_id, "kind": reaction.kind,
+             "created_at": reaction.created_at.isoformat()}
+            for reaction in db.session.scalars(
+                select(Reaction).where(Reaction.user_id == user.id).order_by(Reaction.id)
+            )
+        ],
+        "reports": [
+            {"post_id": report.post_id, "reason": report.reason, "note": report.note,
+             "created_at": report.created_at.isoformat(), "resolution": report.resolution}
+            for report in db.session.scalars(
+                select(Report).where(Report.reporter_id == user.id).order_by(Report.id)
+            )
+        ],
+        "muted": list(
+            db.session.scalars(
+                select(User.pseudonym)
+                .join(Mute, Mute.muted_id == User.id)
+                .where(Mute.muter_id == user.id)
+            )
+        ),
+    }  # fmt: skip

@@ -215,14 +215,15 @@ def take_care(post_id: int):
     if post.author_id != current_user.id:
         return redirect(post_url(post, thread), 303)
     contacts = safety.resources()
-    yours = next(filter(None, map(contacts.country, safety.likely_regions())), None)
-    return render_template(
+    page = render_template(
         "posting/take_care.html",
         post=post,
         thread=thread,
         contacts=contacts,
-        country=yours or contacts.default,
+        country=safety.likely_country(contacts) or contacts.default,
     )
+    # The contacts shown depend on the language settings the browser sends.
+    return page, 200, {"Vary": "Accept-Language"}
 
 
 @bp.route("/p/<id:post_id>/edit", methods=["GET", "POST"])
@@ -315,7 +316,8 @@ def react(post_id: int):
         kind = ReactionKind(request.form.get("kind", ""))
     except ValueError:
         abort(400)
-    if post.is_gone or not ConfirmForm().validate_on_submit():
+    # No reactions on a post whose writer may be at risk: a reply is what helps.
+    if post.is_gone or post.may_be_at_risk or not ConfirmForm().validate_on_submit():
         abort(400)
     mine = db.session.scalar(
         select(Reaction).where(

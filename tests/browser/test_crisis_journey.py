@@ -1,0 +1,142 @@
+"""A crisis journey in a real browser: a member replies inline with words that suggest they may
+be at risk, sees a kind note and follows it to the crisis contacts; the reply is published for
+everyone; the moderator's queue shows it first, marked "May be at risk"; the take-care page
+passes axe."""
+
+import re
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
+
+from forum import passwords
+from forum.database import db
+from forum.members import add_member
+from forum.models import Post, Report, ReportReason, Role, Thread, ThreadKind, User
+
+from .conftest import axe_violations
+
+PASSWORD = "lantern over still water"
+WRITER = "quiet_harbour"
+MODERATOR = "steady_keeper"
+STORY_TITLE = "The winter I stopped answering the phone"
+CRISIS = "Reading this, I have to say it: some nights I want to die."
+
+_HASHED: dict[str, str] = {}
+
+
+@pytest.fixture(autouse=True)
+def unhurried(app: Flask) -> None:
+    app.config.update(
+        THREAD_INTERVAL_SECONDS=0,
+        REPLY_INTERVAL_SECONDS=0,
+        FIRST_DAY_MAX_THREADS=1000,
+        FIRST_DAY_MAX_REPLIES=1000,
+    )
+
+
+@pytest.fixture(autouse=True)
+def hash_each_password_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 is slow here: each password is hashed once per session."""
+    hash_password = passwords.hash_password
+
+    def once(password: str) -> str:
+        if password not in _HASHED:
+            _HASHED[password] = hash_password(password)
+        return _HASHED[password]
+
+    monkeypatch.setattr(passwords, "hash_password", once)
+
+
+def make_member(pseudonym: str, role: Role = Role.MEMBER) -> User:
+    user = add_member(pseudonym, PASSWORD, role)
+    user.recovery_codes_confirmed = True
+    return user
+
+
+def log_in(page: Page, live_server: str, pseudonym: str) -> None:
+    page.goto(live_server + "/login")
+    page.get_by_label("Pseudonym").fill(pseudonym)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    nav = page.get_by_role("navigation", name="Site")
+    expect(nav.get_by_role("link", name=pseudonym, exact=True)).to_be_visible()
+
+
+@pytest.fixture
+def story(app: Flask) -> tuple[str, int]:
+    """A story with an older, ordinary report on it already; its path and opening post id."""
+    author = make_member("gentle_author")
+    reporter = make_member("morning_tea")
+    make_member(WRITER)
+    make_member(MODERATOR, Role.MODERATOR)
+    opening = Thread.start(ThreadKind.STORY, STORY_TITLE, "I let every call ring out.", author)
+    harsh = opening.reply(reporter, "Nobody wants to read this.")
+    db.session.flush()
+    db.session.add(Report(post_id=harsh.id, reporter_id=author.id, reason=ReportReason.HARASSMENT))
+    thread = db.session.get(Thread, opening.thread_id)
+    found = (f"/t/{thread.id}-{thread.slug}", opening.id)
+    db.session.commit()
+    return found
+
+
+def test_a_reply_with_crisis_language_is_met_with_care(
+    app: Flask, live_server: str, page: Page, browser: Browser, story: tuple[str, int]
+) -> None:
+    path, opening = story
+    log_in(page, live_server, WRITER)
+    page.goto(live_server + path)
+
+    page.locator(f"#p{opening}").get_by_role("link", name="Reply", exact=True).click()
+    slot = page.locator(f"#reply-slot-{opening}")
+    slot.get_by_label("Your reply").fill(CRISIS)
+    slot.get_by_role("button", name="Send reply").click()
+
+    # A kind note where the form was, and the reply in its place on the same page.
+    note = slot.locator(".kind-note")
+    expect(note).to_contain_text("Your reply is posted")
+    expect(note).to_contain_text("you don't have to face this alone")
+    replies = page.locator(f"#replies-{opening} > li > article.post")
+    expect(replies.last).to_contain_text("some nights I want to die")
+    expect(replies.last.locator(".kind-note")).to_contain_text("Reactions are switched off")
+    expect(replies.last.locator(".reactions")).to_have_count(0)
+
+    db.session.rollback()
+    reply_id = db.session.scalar(select(Post.id).where(Post.body == CRISIS))
+    db.session.rollback()
+    assert reply_id is not None
+
+    note.get_by_role("link", name="People you can talk to right now").click()
+    expect(page).to_have_url(re.compile(rf"/p/{reply_id}/take-care$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for telling us")
+    expect(page.locator("section.country li.resource").first).to_be_visible()
+    expect(page.get_by_role("link", name="More places to find help, by country")).to_be_visible()
+
+    violations = axe_violations(page)
+    assert violations == [], "axe on take-care:\n" + "\n".join(map(str, violations))
+
+    # Published: a guest, in a browser of their own, reads it.
+    guest = browser.new_context()
+    try:
+        reader = guest.new_page()
+        reader.goto(live_server + path)
+        published = reader.locator(f"#p{reply_id}")
+        expect(published).to_contain_text("some nights I want to die")
+        expect(published.locator(".kind-note")).to_be_visible()
+    finally:
+        guest.close()
+
+    # The moderator's queue shows it first, marked "May be at risk".
+    moderator_context = browser.new_context()
+    try:
+        moderator = moderator_context.new_page()
+        log_in(moderator, live_server, MODERATOR)
+        moderator.goto(live_server + "/mod")
+        items = moderator.locator("section[aria-labelledby=reports-title] li.queue-item")
+        expect(items).to_have_count(2)
+        expect(items.first).to_have_attribute("id", f"report-{reply_id}")
+        expect(items.first.locator(".tag.risk")).to_have_text("May be at risk")
+        expect(items.nth(1).locator(".tag.risk")).to_have_count(0)
+    finally:
+        moderator_context.close()
