@@ -18,6 +18,9 @@ from .markdown import render_markdown
 # ordering a thread's posts by path gives the tree depth-first with the oldest sibling first
 # (ids only grow). 6 digits cover ids below 36**6, about 2.2 billion.
 PATH_DIGITS = 6
+PATH_LENGTH = 2000
+# The deepest a reply can be: its path must fit the column (and a PostgreSQL index entry).
+MAX_DEPTH = PATH_LENGTH // PATH_DIGITS - 1
 # Members' headings start at h3: the page's h1 is the thread title, its h2s are sections.
 MEMBER_HEADING_OFFSET = 2
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -256,7 +259,7 @@ class Post(db.Model):
     thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("post.id"))
     """None for a thread's opening post."""
-    path: Mapped[str] = mapped_column(String(2000), default="")
+    path: Mapped[str] = mapped_column(String(PATH_LENGTH), default="")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     """None for the article, which the site publishes, and for erased accounts."""
     anonymous: Mapped[bool] = mapped_column(default=False)

@@ -15,7 +15,15 @@ from . import moderating, pacing, safety
 from .database import db
 from .htmx import render_page, wants_partial
 from .markdown import render_markdown
-from .models import MEMBER_HEADING_OFFSET, Post, Reaction, ReactionKind, Thread, ThreadKind
+from .models import (
+    MAX_DEPTH,
+    MEMBER_HEADING_OFFSET,
+    Post,
+    Reaction,
+    ReactionKind,
+    Thread,
+    ThreadKind,
+)
 from .posting_forms import (
     CONTENT_WARNINGS,
     ComposeForm,
@@ -146,6 +154,9 @@ def reply(post_id: int):
     """Reply to a post: inline under it with htmx, or on a page of its own without."""
     parent, thread = _post_and_thread(post_id)
     _refuse_if_locked(thread)
+    if parent.depth >= MAX_DEPTH:
+        abort(403, description="This conversation is as deep as it can go here. Please reply "
+              "to a post higher up in the thread.")  # fmt: skip
     # A prefix per post: several reply forms can be open on one page without sharing ids.
     form = ReplyForm(prefix=f"reply-{parent.id}")
     if request.method == "GET":

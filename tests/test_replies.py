@@ -465,3 +465,19 @@ def test_a_reply_refused_for_its_length_keeps_every_word(phone, story, headers):
     assert textarea_text(tree, f"reply-{story.id}-body") == long_text.strip()
     assert "20,000" in tree.by_id(f"reply-{story.id}-body-error").text
     assert form_problem(tree) == ""
+
+
+def test_a_reply_past_the_deepest_place_is_refused_with_a_message(app, monkeypatch, phone):
+    """Paths have a size limit: at the deepest place the reader is asked, kindly, to reply
+    higher up, instead of meeting a server error (PostgreSQL would refuse a longer path)."""
+    import forum.posting
+
+    monkeypatch.setattr(forum.posting, "MAX_DEPTH", 2)
+    opening = start_thread(title="Deep")
+    deepest = reply(reply(opening, None, "one"), None, "two")
+    assert deepest.depth == 2
+
+    response = phone.get(f"/p/{deepest.id}/reply")
+
+    assert response.status_code == 403
+    assert "as deep as it can go" in response.get_data(as_text=True)
