@@ -4,39 +4,24 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from werkzeug.routing import IntegerConverter
 
-from . import (
-    accounts,
-    cli,
-    config,
-    errors,
-    htmx,
-    moderation,
-    posting,
-    profiles,
-    reading,
-    safety,
-    security,
-    settings,
-    templating,
-    vendor,
-)
+from . import cli, config, web
+from .accounts.views import bp as accounts
 from .database import configure_sqlite
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .moderation.views import bp as moderation
+from .moderation.views import public as moderation_public
+from .posting.views import bp as posting
+from .reading.views import bp as reading
+from .safety.views import bp as safety
+from .settings.views import bp as settings
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-class IdConverter(IntegerConverter):
-    """A database id: a number too large for the column is a 404, not a database error."""
-
-    def __init__(self, url_map, **kwargs) -> None:
-        super().__init__(url_map, min=1, max=2**31 - 1)
+FEATURES = [reading, posting, moderation, moderation_public, accounts, settings, safety]
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the forum: configuration, extensions, blueprints, error pages and commands."""
+    """Build the forum: configuration, extensions, shared plumbing, features and commands."""
     app = Flask(
         __name__,
         instance_path=str(ROOT / "instance"),
@@ -48,8 +33,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config.from_environment(Path(app.instance_path)))
     else:  # tests describe their whole configuration and touch no instance folder
         app.config.from_mapping(test_config)
-    app.config["HTMX_VERSION"] = vendor.htmx_version()
-    app.url_map.converters["id"] = IdConverter
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -61,17 +44,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
 
-    accounts.init_app(app)
-    app.register_blueprint(reading.bp)
-    app.register_blueprint(profiles.bp)
-    app.register_blueprint(posting.bp)
-    app.register_blueprint(moderation.bp)
-    app.register_blueprint(settings.bp)
-    app.register_blueprint(safety.bp)
-    app.register_blueprint(vendor.bp)
-    security.init_app(app)
-    htmx.init_app(app)
-    templating.init_app(app)
-    errors.init_app(app)
+    web.init_app(app)
+    for blueprint in FEATURES:
+        app.register_blueprint(blueprint)
     cli.init_app(app)
     return app

@@ -7,9 +7,10 @@ from flask import Flask
 from flask.cli import AppGroup, FlaskGroup
 from sqlalchemy import select
 
-from . import members, passwords, pseudonyms, recovery
+from .accounts import members, passwords, pseudonyms, recovery
 from .article import DEFAULT_ARTICLE, ArticleSource, import_article
 from .database import db
+from .demo import seed_demo
 from .models import Role, User
 
 
@@ -35,8 +36,6 @@ def import_article_command(path: Path) -> None:
 @click.command("seed-demo")
 def seed_demo_command() -> None:
     """Add demo members, stories and nested replies for trying the forum out."""
-    from .demo import seed_demo
-
     if not seed_demo():
         raise click.ClickException("The demo content is already here.")
     db.session.commit()
@@ -105,6 +104,7 @@ def init_app(app: Flask) -> None:
 
 
 def _create_app() -> Flask:
+    # The one import inside a function: the app factory's package imports this module.
     from . import create_app
 
     return create_app()

@@ -91,10 +91,12 @@ DEFAULTS = {
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_DEFAULT_TIMEZONE": "UTC",
     "RATELIMIT_HEADERS_ENABLED": True,
+    # argon2's own default profile (forum.accounts.passwords); tests choose "CHEAPEST".
+    "PASSWORD_HASH_PROFILE": "RFC_9106_LOW_MEMORY",
     "THREADS_PER_PAGE": 25,
     # Replies deeper than this (relative to the page) continue on a page of their own.
     "MAX_VISIBLE_DEPTH": 6,
-    # Posting pace (forum.pacing) and the silent grace period for fixing typos.
+    # Posting pace (forum.posting.rules) and the silent grace period for fixing typos.
     "THREAD_INTERVAL_SECONDS": 15,
     "REPLY_INTERVAL_SECONDS": 5,
     "FIRST_DAY_MAX_THREADS": 3,

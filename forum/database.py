@@ -59,7 +59,7 @@ def configure_sqlite(engine: Engine) -> None:
 
     A deferred transaction that reads and then writes fails at once with "database is locked"
     when another writer holds the lock, whatever the busy timeout; taking the write lock at
-    BEGIN makes writers queue instead (measured in ../shared/notes/security-and-reliability.md).
+    BEGIN makes writers queue instead.
     """
 
     @event.listens_for(engine, "connect")

@@ -3,10 +3,8 @@
 Never run by `make run`: a real community starts empty.
 """
 
-import secrets
 from datetime import timedelta
 
-from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from .database import db, utcnow
@@ -66,12 +64,9 @@ DEMO_THREADS = [
 
 
 def _member(pseudonym: str) -> User:
-    # Demo members get an unusable random password: they exist to be read, not logged into.
-    user = User(
-        pseudonym=pseudonym,
-        pseudonym_key=pseudonym.casefold(),
-        password_hash=PasswordHasher().hash(secrets.token_urlsafe(32)),
-    )
+    # Demo members have no password ("!" is no hash at all): they exist to be read, not
+    # logged into.
+    user = User(pseudonym=pseudonym, pseudonym_key=pseudonym.casefold(), password_hash="!")
     db.session.add(user)
     return user
 

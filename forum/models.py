@@ -8,9 +8,10 @@ from flask import current_app
 from flask_login import UserMixin
 from slugify import slugify
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, select, update
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from sqlalchemy.orm.attributes import set_committed_value
 
+from .anonymity import alias_for
 from .database import UTCDateTime, db, utcnow
 from .markdown import render_markdown
 
@@ -129,6 +130,45 @@ class ReportReason(StrEnum):
         }[self.value]
 
 
+class ModAction(StrEnum):
+    """What a moderator did: one line of the moderation log."""
+
+    REMOVE = "remove"
+    REMOVE_THREAD = "remove-thread"
+    RESTORE = "restore"
+    RESTORE_THREAD = "restore-thread"
+    LOCK = "lock"
+    UNLOCK = "unlock"
+    PIN = "pin"
+    UNPIN = "unpin"
+    SUSPEND = "suspend"
+    UNSUSPEND = "unsuspend"
+    DISMISS_REPORTS = "dismiss-reports"
+    APPROVE = "approve"
+    REVEAL_REQUESTED = "reveal-requested"
+    REVEAL_APPROVED = "reveal-approved"
+
+    @property
+    def label(self) -> str:
+        """As the public log says it."""
+        return {
+            "remove": "Removed a reply",
+            "remove-thread": "Removed a thread",
+            "restore": "Restored a reply",
+            "restore-thread": "Restored a thread",
+            "lock": "Locked a thread",
+            "unlock": "Unlocked a thread",
+            "pin": "Pinned a thread",
+            "unpin": "Unpinned a thread",
+            "suspend": "Suspended an account",
+            "unsuspend": "Lifted a suspension",
+            "dismiss-reports": "Dismissed reports",
+            "approve": "Approved a new member's post",
+            "reveal-requested": "Asked who wrote an anonymous post",
+            "reveal-approved": "Approved a request to see who wrote an anonymous post",
+        }[self.value]
+
+
 # Suspended "indefinitely" is suspended until this moment.
 INDEFINITELY = datetime(9999, 12, 31, tzinfo=UTC)
 
@@ -175,6 +215,11 @@ class User(UserMixin, db.Model):
     @property
     def is_suspended(self) -> bool:
         return self.suspended_until is not None and self.suspended_until > utcnow()
+
+    def set_bio(self, text: str) -> None:
+        """The bio as typed, and rendered once for the profile page."""
+        self.bio = text.strip()
+        self.bio_html = render_markdown(self.bio)
 
     def __repr__(self) -> str:
         return f"<User {self.pseudonym}>"
@@ -249,6 +294,11 @@ class Thread(db.Model):
         """Set the title and the address words that follow it (old addresses still redirect)."""
         self.title = title
         self.slug = slugify(title, max_length=80, word_boundary=True) or "thread"
+
+    @property
+    def reply_intent(self) -> ReplyIntent | None:
+        """For a story, what kind of replies its author asked for."""
+        return ReplyIntent(self.intent) if self.intent else None
 
     def __repr__(self) -> str:
         return f"<Thread {self.id} {self.kind} {self.title!r}>"
@@ -350,8 +400,6 @@ class Post(db.Model):
 
     def make_anonymous(self) -> None:
         """Show this post under its author's alias in the thread from now on."""
-        from .anonymity import alias_for
-
         in_thread = select(Post.anon_alias).where(
             Post.thread_id == self.thread_id, Post.anon_alias.is_not(None), Post.id != self.id
         )
@@ -398,6 +446,15 @@ class Post(db.Model):
         """Deleted by its author or removed by moderators: shown, if at all, as a tombstone."""
         return self.deleted_by_author_at is not None or self.removed_at is not None
 
+    @property
+    def removal_label(self) -> str:
+        """A tombstone's reason: the category, or the moderator's words for "other"."""
+        if self.removal_reason == RemovalReason.OTHER and self.removal_note:
+            return self.removal_note
+        return (
+            RemovalReason(self.removal_reason).label if self.removal_reason else "no reason given"
+        )
+
     def edit(
         self,
         body: str,
@@ -423,6 +480,17 @@ class Post(db.Model):
         self.content_warning = content_warning
         self.set_body(body)
 
+    def edit_opening(
+        self, thread: Thread, title: str, body: str, content_warning: str | None, grace: timedelta
+    ) -> None:
+        """New title, text and warning for a thread's opening post (a thread keeps its
+        opening post's warning). A new title or warning is an edit too, even when the text
+        stays the same."""
+        retitled = (title, content_warning) != (thread.title, thread.content_warning)
+        thread.retitle(title)
+        thread.content_warning = content_warning
+        self.edit(body, None, grace, changed_elsewhere=retitled)
+
     def delete_by_author(self) -> None:
         """Withdraw the post: its text leaves every page (moderators keep a copy), and a
         tombstone holds its place while replies hang under it."""
@@ -447,6 +515,13 @@ class Post(db.Model):
         return f"<Post {self.id} in thread {self.thread_id} at {self.path}>"
 
 
+def post_with_author(post_id: int) -> Post | None:
+    """One post with its author loaded, as every page that shows a post needs it."""
+    return db.session.scalar(
+        select(Post).where(Post.id == post_id).options(joinedload(Post.author))
+    )
+
+
 class PostRevision(db.Model):
     """An earlier version of an edited post, kept for moderators."""
 
@@ -465,6 +540,18 @@ class Reaction(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (UniqueConstraint("post_id", "user_id", "kind"),)
+
+    @classmethod
+    def toggle(cls, post_id: int, user_id: int, kind: ReactionKind) -> None:
+        """Give the reaction, or take it back if it was given (the caller commits; the same
+        reaction sent twice at once breaks the unique constraint, which means "given")."""
+        given = db.session.scalar(
+            select(cls).where(cls.post_id == post_id, cls.user_id == user_id, cls.kind == kind)
+        )
+        if given:
+            db.session.delete(given)
+        else:
+            db.session.add(cls(post_id=post_id, user_id=user_id, kind=kind))
 
 
 class Report(db.Model):
@@ -497,6 +584,14 @@ class ModerationAction(db.Model):
 
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id], lazy="raise_on_sql")
 
+    @property
+    def label(self) -> str:
+        return ModAction(self.action).label
+
+    @property
+    def reason_label(self) -> str | None:
+        return RemovalReason(self.reason).label if self.reason else None
+
 
 class RevealRequest(db.Model):
     """Break-glass: an admin asks to see who wrote an anonymous post. Only after a second
@@ -520,3 +615,16 @@ class Mute(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (UniqueConstraint("muter_id", "muted_id"),)
+
+    @classmethod
+    def toggle(cls, muter_id: int, muted_id: int) -> bool:
+        """Mute, or unmute if muted already; True when the member is muted now (the caller
+        commits; the same mute sent twice at once breaks the unique constraint)."""
+        existing = db.session.scalar(
+            select(cls).where(cls.muter_id == muter_id, cls.muted_id == muted_id)
+        )
+        if existing:
+            db.session.delete(existing)
+            return False
+        db.session.add(cls(muter_id=muter_id, muted_id=muted_id))
+        return True

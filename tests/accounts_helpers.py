@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from htmltree import Element, parse
 from sqlalchemy import select
 
-from forum import members, recovery
+from forum.accounts import members, recovery
 from forum.database import db
 from forum.models import Role, User
 

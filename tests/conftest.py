@@ -37,6 +37,9 @@ def forum_config(database_uri: str) -> dict:
         # Each app counts its own requests, so one test's limits never leak into another's.
         "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         "SITE_NAME": "Test Forum",
+        # Hashing at production cost takes about a second a password here and proves nothing
+        # more; tests/test_passwords.py checks production keeps argon2's defaults.
+        "PASSWORD_HASH_PROFILE": "CHEAPEST",
         # Off unless a test is about it: most tests need a new member's post seen at once.
         "FIRST_POSTS_NEED_APPROVAL": 0,
     }

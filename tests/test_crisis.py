@@ -6,8 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from forum import crisis
-from forum.crisis import Detector, PhraseList, matched_phrases, may_be_at_risk, normalise
+from forum.safety import risk_phrases
+from forum.safety.risk_phrases import (
+    Detector,
+    PhraseList,
+    matched_phrases,
+    may_be_at_risk,
+    normalise,
+)
 
 AT_RISK = [
     "I want to kill myself",
@@ -122,7 +128,7 @@ def test_normalise(text, normalised):
 
 
 def test_the_shipped_phrase_file_parses_with_both_lists():
-    phrases = PhraseList.read(crisis.PHRASES_FILE)
+    phrases = PhraseList.read(risk_phrases.PHRASES_FILE)
 
     assert len(phrases.risk) >= 50
     assert phrases.harmless
@@ -137,13 +143,13 @@ def test_the_shipped_phrase_file_parses_with_both_lists():
 
 
 def test_no_harmless_idiom_is_itself_listed_as_a_risk():
-    phrases = PhraseList.read(crisis.PHRASES_FILE)
+    phrases = PhraseList.read(risk_phrases.PHRASES_FILE)
     risk = {normalise(phrase) for phrase in phrases.risk}
     assert not risk & {normalise(phrase) for phrase in phrases.harmless}
 
 
 def test_the_default_detector_is_built_once():
-    assert crisis.default_detector() is crisis.default_detector()
+    assert risk_phrases.default_detector() is risk_phrases.default_detector()
 
 
 @pytest.mark.parametrize(

@@ -21,9 +21,9 @@ from accounts_helpers import (
 from htmltree import parse
 from sqlalchemy import func, select
 
-from forum import recovery
+from forum.accounts import recovery
+from forum.accounts.members import PSEUDONYM_TAKEN
 from forum.database import db
-from forum.members import PSEUDONYM_TAKEN
 from forum.models import RecoveryCode, User
 
 TOO_SHORT_OR_LONG = "Choose a pseudonym of 3 to 30 characters."

@@ -32,9 +32,9 @@ from moderation_helpers import (
 from posting_helpers import PARTIAL, html_of, member
 
 from forum.database import db, utcnow
-from forum.models import ModerationAction, ReportReason, RevealRequest
-from forum.moderation import ACTION_LABELS, LOG_PAGE_SIZE
-from forum.templating import exact_time
+from forum.models import ModAction, ModerationAction, ReportReason, RevealRequest
+from forum.moderation.queries import LOG_PAGE_SIZE
+from forum.web.wording import exact_time
 
 HIDDEN = "quet_wanderer"
 OTHER_NOTE = "A link to a paid scheme"
@@ -116,7 +116,7 @@ def test_every_action_is_in_the_public_log(town, history):
     assert "Set-Cookie" not in response.headers
     entries = log_entries(html_of(response))
     assert [entry_parts(entry) for entry in entries] == history
-    assert {logged.action for logged in actions()} == set(ACTION_LABELS)  # every kind
+    assert {logged.action for logged in actions()} == set(ModAction)  # every kind
     for entry, logged in zip(entries, reversed(actions()), strict=True):
         time = entry.find("time")
         assert time.get("datetime") == logged.created_at.isoformat(timespec="seconds")

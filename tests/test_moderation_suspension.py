@@ -41,7 +41,7 @@ from forum.models import (
     ThreadKind,
     User,
 )
-from forum.templating import exact_time
+from forum.web.wording import exact_time
 
 REASON = "Repeated unkind replies to people sharing their stories."
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from forum.database import db
 from forum.models import Thread, ThreadKind
-from forum.vendor import HTMX_DIST, NODE_MODULES
+from forum.web.vendor import HTMX_DIST, NODE_MODULES
 
 ROOT = NODE_MODULES.parent
 GUEST_PAGES = ["home", "older", "thread", "article", "post", "missing"]

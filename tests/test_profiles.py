@@ -17,7 +17,7 @@ from htmltree import parse
 
 from forum.database import db, utcnow
 from forum.models import RemovalReason, Role
-from forum.moderating import remove_post
+from forum.moderation.actions import remove_post
 
 PARTIAL = {"HX-Request": "true", "HX-Request-Type": "partial"}
 

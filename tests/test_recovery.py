@@ -14,7 +14,7 @@ from accounts_helpers import (
     recover,
 )
 
-from forum import recovery
+from forum.accounts import recovery
 from forum.database import db
 from forum.models import User
 

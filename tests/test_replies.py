@@ -37,6 +37,7 @@ from sqlalchemy import select
 
 from forum.database import db
 from forum.models import Post, Thread, ThreadKind
+from forum.posting import views as posting_views
 
 
 @pytest.fixture(autouse=True)
@@ -470,9 +471,7 @@ def test_a_reply_refused_for_its_length_keeps_every_word(phone, story, headers):
 def test_a_reply_past_the_deepest_place_is_refused_with_a_message(app, monkeypatch, phone):
     """Paths have a size limit: at the deepest place the reader is asked, kindly, to reply
     higher up, instead of meeting a server error (PostgreSQL would refuse a longer path)."""
-    import forum.posting
-
-    monkeypatch.setattr(forum.posting, "MAX_DEPTH", 2)
+    monkeypatch.setattr(posting_views, "MAX_DEPTH", 2)
     opening = start_thread(title="Deep")
     deepest = reply(reply(opening, None, "one"), None, "two")
     assert deepest.depth == 2

@@ -11,9 +11,11 @@ from builders import make_user, reply, start_thread, thread_of, thread_url
 from conftest import forum_config
 from htmltree import Element, parse
 
-from forum import accounts, config, create_app, members
+from forum import config, create_app
+from forum.accounts import limits, members
 from forum.database import db
-from forum.safety import RESOURCES_FILE, CrisisResources, tel_href
+from forum.safety.resources import RESOURCES_FILE, CrisisResources
+from forum.web.wording import tel_href
 
 EXIT_URL = "https://weather.example/today"
 PASSWORD = "a calm and quiet harbour"
@@ -285,9 +287,9 @@ def test_quick_exit_url_comes_from_the_environment(monkeypatch, tmp_path, value,
 def test_privacy_states_the_retention_the_settings_decide(client):
     text = page_of(client, "/privacy").find("main").text
 
-    assert accounts.LOGIN_LIMIT_PER_ADDRESS.endswith("15 minutes")
+    assert limits.LOGIN_LIMIT_PER_ADDRESS.endswith("15 minutes")
     assert "from each address for 15 minutes" in text
-    assert accounts.JOIN_LIMIT_PER_ADDRESS.endswith("day")
+    assert limits.JOIN_LIMIT_PER_ADDRESS.endswith("day")
     assert "joined from each address for 1 day" in text
     assert "for 30 days" in text  # the remember-me cookie, REMEMBER_COOKIE_DURATION
     assert "within 5 minutes of posting" in text  # EDIT_GRACE_SECONDS

@@ -27,8 +27,8 @@ from builders import make_user, reply, start_thread, thread_of, thread_url
 from htmltree import parse
 from sqlalchemy import select
 
+from forum.accounts.members import PSEUDONYM_TAKEN
 from forum.database import db
-from forum.members import PSEUDONYM_TAKEN
 from forum.models import Post, Reaction, RecoveryCode, Report, Thread
 
 NOT_YOUR_PASSWORD = "That isn't your current password."

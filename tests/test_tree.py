@@ -8,7 +8,7 @@ from htmltree import Element, parse
 
 import forum.models
 from forum.database import db
-from forum.queries import thread_posts
+from forum.reading.queries import thread_posts
 
 
 def reply_tree(ol: Element) -> list:

@@ -7,9 +7,9 @@ from accounts_helpers import CODE_FORMAT, NEW_PASSWORD, PASSWORD, device, log_in
 from builders import make_user, start_thread
 from sqlalchemy import func, select
 
-from forum import recovery
+from forum.accounts import recovery
+from forum.accounts.members import PSEUDONYM_TAKEN
 from forum.database import db
-from forum.members import PSEUDONYM_TAKEN
 from forum.models import Role, User
 
 

@@ -11,9 +11,9 @@ from flask import Flask
 from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Request, expect
 from sqlalchemy import delete, func, select
 
+from forum.accounts.members import add_member
 from forum.database import db
 from forum.markdown import render_markdown
-from forum.members import add_member
 from forum.models import Post, RecoveryCode, Thread, ThreadKind, User
 
 from .conftest import axe_violations

@@ -10,9 +10,9 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from forum import passwords
+from forum.accounts import passwords
+from forum.accounts.members import add_member
 from forum.database import db
-from forum.members import add_member
 from forum.models import Post, Report, ReportReason, Role, Thread, ThreadKind, User
 
 from .conftest import axe_violations

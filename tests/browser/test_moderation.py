@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from forum.accounts.members import add_member
 from forum.database import db
-from forum.members import add_member
 from forum.models import (
     Post,
     Report,

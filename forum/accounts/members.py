@@ -1,0 +1,164 @@
+"""Members' accounts: joining, finding, changing and leaving. Nothing here commits."""
+
+import hashlib
+import hmac
+
+from flask import current_app
+from sqlalchemy import delete, select, update
+
+from ..database import db, utcnow
+from ..models import (
+    Mute,
+    Post,
+    PostRevision,
+    Reaction,
+    RecoveryCode,
+    Report,
+    RetiredPseudonym,
+    Role,
+    Thread,
+    User,
+)
+from . import passwords, pseudonyms
+
+PSEUDONYM_TAKEN = (
+    "That pseudonym is taken, or looks too much like one that is. Please choose another."
+)
+
+
+def _retired_digest(likeness_key: str) -> str:
+    key = hmac.new(
+        current_app.config["SECRET_KEY"].encode(), b"forum retired pseudonyms", hashlib.sha256
+    ).digest()
+    return hmac.new(key, likeness_key.encode(), hashlib.sha256).hexdigest()
+
+
+def find_member(pseudonym: str) -> User | None:
+    """The member with this pseudonym, or one a reader could mistake for it."""
+    key = pseudonyms.likeness_key(pseudonyms.normalise(pseudonym))
+    return db.session.scalar(select(User).where(User.pseudonym_key == key))
+
+
+def pseudonym_available(pseudonym: str) -> bool:
+    key = pseudonyms.likeness_key(pseudonym)
+    taken = db.session.scalar(select(User.id).where(User.pseudonym_key == key))
+    retired = db.session.get(RetiredPseudonym, _retired_digest(key))
+    return taken is None and retired is None
+
+
+def add_member(pseudonym: str, password: str, role: Role = Role.MEMBER) -> User:
+    """A new account; the caller has checked the pseudonym and password."""
+    user = User(
+        pseudonym=pseudonym,
+        pseudonym_key=pseudonyms.likeness_key(pseudonym),
+        password_hash=passwords.hash_password(password),
+        role=role,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def check_password(user: User | None, password: str) -> bool:
+    """True when `password` is `user`'s; as slow for no user, so timing tells nothing."""
+    if not passwords.verify_password(user.password_hash if user else None, password):
+        return False
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    return True
+
+
+def set_password(user: User, password: str) -> None:
+    """A new password, and every other session of the account ends."""
+    user.password_hash = passwords.hash_password(password)
+    user.end_other_sessions()
+
+
+def delete_account(user: User, erase_posts: bool) -> None:
+    """Remove the account for good.
+
+    Its posts are detached from it either way. With `erase_posts` their text is gone too,
+    leaving a tombstone so replies keep their place. Anonymous posts keep their alias, which
+    never named anyone. The pseudonym is retired as a keyed hash, so nobody can take it.
+    """
+    mine = Post.author_id == user.id
+    if erase_posts:
+        now = utcnow()
+        db.session.execute(
+            update(Thread)
+            .where(Thread.id.in_(select(Post.thread_id).where(mine, Post.parent_id.is_(None))))
+            .values(title="[deleted]", slug="deleted")
+        )
+        db.session.execute(
+            update(Post).where(mine).values(body="", body_html="", deleted_by_author_at=now)
+        )
+        # Earlier versions too: erased means erased, for moderators as well.
+        db.session.execute(
+            delete(PostRevision).where(PostRevision.post_id.in_(select(Post.id).where(mine)))
+        )
+    db.session.execute(update(Post).where(mine).values(author_id=None))
+    db.session.execute(update(Post).where(Post.removed_by_id == user.id).values(removed_by_id=None))
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    db.session.add(RetiredPseudonym(key_digest=_retired_digest(user.pseudonym_key)))
+    db.session.delete(user)
+
+
+def export_data(user: User) -> dict:
+    """Everything the forum holds about `user`, anonymous posts included, for them alone."""
+    posts = db.session.execute(
+        select(Post, Thread.title, Thread.kind)
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(Post.author_id == user.id)
+        .order_by(Post.id)
+    ).all()
+    return {
+        "exported_at": utcnow().isoformat(),
+        "profile": {
+            "pseudonym": user.pseudonym,
+            "role": user.role,
+            "joined": user.created_at.isoformat(),
+            "bio": user.bio,
+            "post_anonymously_by_default": user.post_anonymously_by_default,
+            "unfold_content_warnings": user.unfold_content_warnings,
+            "suspended_until": user.suspended_until.isoformat() if user.suspended_until else None,
+        },
+        "posts": [
+            {
+                "id": post.id,
+                "thread_id": post.thread_id,
+                "thread_title": title,
+                "thread_kind": kind,
+                "opens_thread": post.parent_id is None,
+                "in_reply_to": post.parent_id,
+                "anonymous": post.anonymous,
+                "shown_as": post.anon_alias if post.anonymous else user.pseudonym,
+                "body": post.body,
+                "created_at": post.created_at.isoformat(),
+                "edited_at": post.edited_at.isoformat() if post.edited_at else None,
+                "deleted_by_author": post.deleted_by_author_at is not None,
+                "removed_by_moderators": post.removed_at is not None,
+            }
+            for post, title, kind in posts
+        ],
+        "reactions": [
+            {"post_id": reaction.post_id, "kind": reaction.kind,
+             "created_at": reaction.created_at.isoformat()}
+            for reaction in db.session.scalars(
+                select(Reaction).where(Reaction.user_id == user.id).order_by(Reaction.id)
+            )
+        ],
+        "reports": [
+            {"post_id": report.post_id, "reason": report.reason, "note": report.note,
+             "created_at": report.created_at.isoformat(), "resolution": report.resolution}
+            for report in db.session.scalars(
+                select(Report).where(Report.reporter_id == user.id).order_by(Report.id)
+            )
+        ],
+        "muted": list(
+            db.session.scalars(
+                select(User.pseudonym)
+                .join(Mute, Mute.muted_id == User.id)
+                .where(Mute.muter_id == user.id)
+            )
+        ),
+    }  # fmt: skip

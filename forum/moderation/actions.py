@@ -1,0 +1,195 @@
+"""What moderators do, each action written to the moderation log in the same transaction.
+
+Nothing here commits, and nothing here shows who is behind an anonymous post: actions on "the
+author of this post" find the account on the server and never hand it back to the page.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from ..database import db, utcnow
+from ..models import (
+    ModAction,
+    ModerationAction,
+    Post,
+    RemovalReason,
+    Report,
+    ReportReason,
+    RevealRequest,
+    Thread,
+    User,
+)
+
+
+class Refused(Exception):
+    """An action this moderator may not take; the message says why, naming nobody."""
+
+
+def log(
+    actor: User,
+    action: ModAction,
+    *,
+    reason: str | None = None,
+    post: Post | None = None,
+    thread_id: int | None = None,
+    subject_id: int | None = None,
+) -> None:
+    db.session.add(
+        ModerationAction(
+            actor_id=actor.id,
+            actor_role=actor.role,
+            action=action,
+            reason=reason,
+            post_id=post.id if post else None,
+            thread_id=thread_id if thread_id is not None else (post.thread_id if post else None),
+            subject_id=subject_id,
+        )
+    )
+
+
+def check_may_act_on(actor: User, subject_id: int | None) -> None:
+    """Moderators can't act on admins; nobody acts on their own account this way."""
+    if subject_id is None:
+        return
+    if subject_id == actor.id:
+        raise Refused("You can't take this action on your own account or posts.")
+    subject = db.session.get(User, subject_id)
+    if subject is not None and subject.is_admin and not actor.is_admin:
+        raise Refused("This needs an admin.")
+
+
+def _resolve_reports(post: Post, resolution: str) -> None:
+    db.session.execute(
+        update(Report)
+        .where(Report.post_id == post.id, Report.resolved_at.is_(None))
+        .values(resolved_at=utcnow(), resolution=resolution)
+    )
+
+
+def remove_post(actor: User, post: Post, reason: RemovalReason, note: str = "") -> None:
+    """Replace a post by a tombstone; the text stays for moderators and a restore. Removing
+    a thread's opening post takes the thread out of every listing too."""
+    check_may_act_on(actor, post.author_id)
+    post.removed_at = utcnow()
+    post.removed_by_id = actor.id
+    post.removal_reason = reason
+    post.removal_note = (note.strip() or None) if reason == RemovalReason.OTHER else None
+    if post.parent_id is None:
+        db.session.execute(
+            update(Thread).where(Thread.id == post.thread_id).values(removed_at=post.removed_at)
+        )
+    _resolve_reports(post, "removed")
+    log(
+        actor,
+        ModAction.REMOVE if post.parent_id else ModAction.REMOVE_THREAD,
+        reason=reason,
+        post=post,
+    )
+
+
+def restore_post(actor: User, post: Post) -> None:
+    check_may_act_on(actor, post.author_id)
+    post.removed_at = None
+    post.removed_by_id = None
+    post.removal_reason = None
+    post.removal_note = None
+    if post.parent_id is None:
+        db.session.execute(
+            update(Thread).where(Thread.id == post.thread_id).values(removed_at=None)
+        )
+    log(actor, ModAction.RESTORE if post.parent_id else ModAction.RESTORE_THREAD, post=post)
+
+
+def set_locked(actor: User, thread: Thread, locked: bool, reason: str = "") -> None:
+    thread.locked = locked
+    thread.locked_reason = (reason.strip() or None) if locked else None
+    log(actor, ModAction.LOCK if locked else ModAction.UNLOCK, thread_id=thread.id)
+
+
+def set_pinned(actor: User, thread: Thread, pinned: bool) -> None:
+    thread.pinned = pinned
+    log(actor, ModAction.PIN if pinned else ModAction.UNPIN, thread_id=thread.id)
+
+
+def suspend(
+    actor: User, subject_id: int, until: datetime, reason: str, post: Post | None = None
+) -> None:
+    """Suspend an account (until a moment, or `INDEFINITELY`); the member can still read,
+    log in and take their data, and sees `reason`."""
+    check_may_act_on(actor, subject_id)
+    subject = db.session.get(User, subject_id)
+    if subject is None:
+        raise Refused("That account no longer exists.")
+    subject.suspended_until = until
+    subject.suspension_reason = reason.strip()
+    if post is not None:
+        _resolve_reports(post, "suspended")
+    log(actor, ModAction.SUSPEND, post=post, subject_id=subject_id)
+
+
+def lift_suspension(actor: User, subject: User) -> None:
+    check_may_act_on(actor, subject.id)
+    subject.suspended_until = None
+    subject.suspension_reason = None
+    log(actor, ModAction.UNSUSPEND, subject_id=subject.id)
+
+
+def dismiss_reports(actor: User, post: Post) -> None:
+    check_may_act_on(actor, post.author_id)
+    _resolve_reports(post, "dismissed")
+    log(actor, ModAction.DISMISS_REPORTS, post=post)
+
+
+def approve(actor: User, post: Post) -> None:
+    """Let a new member's waiting post be seen, and count it in its thread."""
+    if not post.awaiting_approval:
+        return
+    post.awaiting_approval = False
+    if post.parent_id is not None:
+        db.session.execute(
+            update(Thread)
+            .where(Thread.id == post.thread_id)
+            .values(reply_count=Thread.reply_count + 1, last_activity_at=utcnow())
+        )
+    else:
+        db.session.execute(
+            update(Thread).where(Thread.id == post.thread_id).values(last_activity_at=utcnow())
+        )
+    log(actor, ModAction.APPROVE, post=post)
+
+
+def file_report(reporter: User, post: Post, reason: ReportReason, note: str) -> bool:
+    """A member's report; False when they have an open report on this post already."""
+    open_already = db.session.scalar(
+        select(Report.id).where(
+            Report.post_id == post.id,
+            Report.reporter_id == reporter.id,
+            Report.resolved_at.is_(None),
+        )
+    )
+    if open_already:
+        return False
+    db.session.add(Report(post_id=post.id, reporter_id=reporter.id, reason=reason, note=note))
+    return True
+
+
+def request_reveal(admin: User, post: Post, reason: str) -> RevealRequest:
+    if not admin.is_admin:
+        raise Refused("Only an admin can ask who wrote an anonymous post.")
+    if not post.anonymous:
+        raise Refused("This post isn't anonymous.")
+    request = RevealRequest(post_id=post.id, requested_by_id=admin.id, reason=reason.strip())
+    db.session.add(request)
+    log(admin, ModAction.REVEAL_REQUESTED, post=post)
+    return request
+
+
+def approve_reveal(actor: User, request: RevealRequest) -> None:
+    if request.requested_by_id == actor.id:
+        raise Refused("A second moderator or admin must approve your own request.")
+    if request.approved_at is not None:
+        return
+    request.approved_by_id = actor.id
+    request.approved_at = utcnow()
+    log(actor, ModAction.REVEAL_APPROVED, post=db.session.get(Post, request.post_id))

@@ -1,0 +1,294 @@
+"""Moderation over HTTP, in two blueprints: `moderation` is everything under /mod that only
+moderators reach (the role is checked once, before every request), and `moderation_public` is
+what everyone reaches: the public log and a member's report on a post."""
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from ..accounts.members import find_member
+from ..database import db, utcnow
+from ..models import INDEFINITELY, Post, RemovalReason, ReportReason, RevealRequest, Thread, User
+from ..reading.queries import thread_view
+from ..web.access import (
+    active_member_required,
+    get_post_or_404,
+    get_thread_or_404,
+    moderators_only,
+    post_and_thread_or_404,
+)
+from ..web.forms import ConfirmForm, RemoveForm, form_status, with_ids
+from ..web.pagination import before_id_or_404
+from ..web.partials import render_page, render_part, wants_partial
+from ..web.urls import post_url, thread_url
+from . import actions
+from .forms import LockForm, ReportForm, RevealForm, SuspendForm
+from .queries import log_page, month_counts, open_reports, pending_reveals, waiting_posts
+
+bp = Blueprint("moderation", __name__, url_prefix="/mod")
+bp.before_request(moderators_only)
+
+public = Blueprint("moderation_public", __name__)
+
+
+def _from_queue() -> bool:
+    return request.form.get("from") == "queue"
+
+
+def _back_to(post: Post | None = None, thread: Thread | None = None) -> Response:
+    """Where a plain (no-JS) moderation form returns to: the queue, or the post it acted on."""
+    if _from_queue():
+        return redirect(url_for(".queue"), 303)
+    if post is not None:
+        return redirect(post_url(post, thread or get_thread_or_404(post.thread_id)), 303)
+    return redirect(thread_url(thread), 303)
+
+
+def _act(action, *args) -> str | None:
+    """Run a moderating action and commit; the refusal message if it was refused."""
+    try:
+        action(*args)
+    except actions.Refused as refused:
+        db.session.rollback()
+        return str(refused)
+    db.session.commit()
+    return None
+
+
+def _confirmed() -> None:
+    """A bare button's form: refused (400) without a valid CSRF token."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+
+
+def _problems(form) -> str:
+    return " ".join(error for errors in form.errors.values() for error in errors)
+
+
+# --- the queue ---------------------------------------------------------------------------
+
+
+@bp.get("")
+def queue():
+    """Open reports (at risk first), posts waiting for approval, and reveal requests."""
+    return render_template(
+        "moderation/queue.html",
+        items=open_reports(),
+        waiting=waiting_posts(),
+        reveals=pending_reveals(),
+        suspend_form=suspend_form,
+    )
+
+
+def suspend_form(post: Post) -> SuspendForm:
+    """The form to suspend a post's author, with ids of its own for that post's card."""
+    return with_ids(SuspendForm(formdata=None), f"suspend-{post.id}")
+
+
+# --- acting on posts ---------------------------------------------------------------------
+
+
+def _answer(post: Post, refusal: str | None, done: str):
+    """Without JS: back where the moderator was, with a message. With htmx: the queue item's
+    outcome, or the post as it stands now (with the refusal above it, if refused)."""
+    if not wants_partial():
+        flash(refusal or done)
+        return _back_to(post)
+    status = 403 if refusal else 200
+    if _from_queue():
+        return render_template("moderation/_outcome.html", message=refusal or done), status
+    return _post_as_it_stands(post, refusal), status
+
+
+def _post_as_it_stands(post: Post, refusal: str | None) -> str:
+    thread = get_thread_or_404(post.thread_id)
+    post = get_post_or_404(post.id)
+    if post.parent_id is None:  # the opening post: the thread page's own block for it
+        return render_part(
+            "reading/thread.html",
+            "opening_article",
+            thread=thread,
+            opening=post,
+            view=thread_view(thread, [post], current_user, post),
+            refusal=refusal,
+        )
+    view = thread_view(thread, [post], current_user)
+    return render_template("moderation/_post.html", post=post, view=view, refusal=refusal)
+
+
+@bp.post("/posts/<id:post_id>/remove")
+def remove(post_id: int):
+    post = db.get_or_404(Post, post_id)
+    form = RemoveForm()
+    if not form.validate_on_submit():
+        return _answer(post, _problems(form) or "Please choose a reason.", "")
+    refusal = _act(
+        actions.remove_post, current_user, post, RemovalReason(form.reason.data), form.note.data
+    )
+    return _answer(post, refusal, "Removed. The text is kept for moderators and a restore.")
+
+
+@bp.post("/posts/<id:post_id>/restore")
+def restore(post_id: int):
+    post = db.get_or_404(Post, post_id)
+    _confirmed()
+    refusal = _act(actions.restore_post, current_user, post)
+    return _answer(post, refusal, "Restored.")
+
+
+@bp.post("/posts/<id:post_id>/dismiss")
+def dismiss(post_id: int):
+    post = db.get_or_404(Post, post_id)
+    _confirmed()
+    refusal = _act(actions.dismiss_reports, current_user, post)
+    return _answer(post, refusal, "Reports dismissed; the post stays.")
+
+
+@bp.post("/posts/<id:post_id>/approve")
+def approve(post_id: int):
+    post = db.get_or_404(Post, post_id)
+    _confirmed()
+    refusal = _act(actions.approve, current_user, post)
+    return _answer(post, refusal, "Approved: everyone can see it now.")
+
+
+@bp.post("/posts/<id:post_id>/suspend-author")
+def suspend_author(post_id: int):
+    """Suspend whoever wrote this post, without being shown who it is."""
+    post = db.get_or_404(Post, post_id)
+    form = SuspendForm()
+    if post.author_id is None:
+        return _answer(post, "This post's account no longer exists.", "")
+    if not form.validate_on_submit():
+        return _answer(post, _problems(form), "")
+    if form.duration.data == "indefinitely":
+        until = INDEFINITELY
+    else:
+        until = utcnow() + timedelta(days=int(form.duration.data))
+    refusal = _act(actions.suspend, current_user, post.author_id, until, form.reason.data, post)
+    return _answer(post, refusal, "The author of that post is suspended.")
+
+
+# --- threads and accounts ----------------------------------------------------------------
+
+
+@bp.post("/threads/<id:thread_id>/lock")
+def lock(thread_id: int):
+    thread = get_thread_or_404(thread_id)
+    form = LockForm()
+    if not form.validate_on_submit():
+        abort(400)
+    locking = not thread.locked
+    _act(actions.set_locked, current_user, thread, locking, form.reason.data or "")
+    flash("Thread locked." if locking else "Thread unlocked.")
+    return _back_to(thread=thread)
+
+
+@bp.post("/threads/<id:thread_id>/pin")
+def pin(thread_id: int):
+    thread = get_thread_or_404(thread_id)
+    _confirmed()
+    pinning = not thread.pinned
+    _act(actions.set_pinned, current_user, thread, pinning)
+    flash("Thread pinned." if pinning else "Thread unpinned.")
+    return _back_to(thread=thread)
+
+
+@bp.post("/users/<pseudonym>/unsuspend")
+def unsuspend(pseudonym: str):
+    member = find_member(pseudonym) or abort(404)
+    _confirmed()
+    refusal = _act(actions.lift_suspension, current_user, member)
+    flash(refusal or "Suspension lifted.")
+    return redirect(url_for("reading.profile", pseudonym=member.pseudonym), 303)
+
+
+# --- reveal requests (break-glass) -------------------------------------------------------
+
+
+@bp.route("/posts/<id:post_id>/reveal", methods=["GET", "POST"])
+def request_reveal(post_id: int):
+    """An admin asks, with a written reason, who wrote an anonymous post."""
+    post = db.get_or_404(Post, post_id)
+    thread = get_thread_or_404(post.thread_id)
+    form = RevealForm()
+    if form.validate_on_submit():
+        try:
+            request_ = actions.request_reveal(current_user, post, form.reason.data)
+        except actions.Refused as refused:
+            db.session.rollback()
+            abort(403, description=str(refused))
+        db.session.commit()
+        flash("Your request is recorded. A second moderator or admin must approve it.")
+        return redirect(url_for(".reveal", request_id=request_.id), 303)
+    if not current_user.is_admin:
+        abort(403, description="Only an admin can ask who wrote an anonymous post.")
+    page = render_template("moderation/reveal_request.html", form=form, post=post, thread=thread)
+    return page, form_status(form)
+
+
+@bp.post("/reveals/<id:request_id>/approve")
+def approve_reveal(request_id: int):
+    reveal_request = db.get_or_404(RevealRequest, request_id)
+    _confirmed()
+    refusal = _act(actions.approve_reveal, current_user, reveal_request)
+    flash(refusal or "Approved. Only the admin who asked will see the account.")
+    return redirect(url_for(".queue"), 303)
+
+
+@bp.get("/reveals/<id:request_id>")
+def reveal(request_id: int):
+    """The answer to a reveal request: for the admin who asked, once it is approved."""
+    reveal_request = db.get_or_404(RevealRequest, request_id)
+    if reveal_request.requested_by_id != current_user.id:
+        abort(403, description="Only the admin who asked can see this.")
+    post = db.get_or_404(Post, reveal_request.post_id)
+    author = None
+    if reveal_request.approved_at is not None and post.author_id is not None:
+        author = db.session.get(User, post.author_id)
+    page = render_template(
+        "moderation/reveal.html", request=reveal_request, post=post, author=author
+    )
+    return page, 200, {"Cache-Control": "no-store"}
+
+
+# --- what everyone reaches: members' reports and the public log --------------------------
+
+
+@public.route("/p/<id:post_id>/report", methods=["GET", "POST"])
+@active_member_required
+def report(post_id: int):
+    """Ask the moderators to look at a post."""
+    post, thread = post_and_thread_or_404(post_id)
+    form = ReportForm()
+    if form.validate_on_submit():
+        filed = actions.file_report(
+            current_user, post, ReportReason(form.reason.data), form.note.data
+        )
+        db.session.commit()
+        flash(
+            "Thank you. A moderator will look at it."
+            if filed
+            else "You have already reported this post; a moderator will look at it."
+        )
+        return redirect(post_url(post, thread), 303)
+    page = render_template("moderation/report.html", form=form, post=post, thread=thread)
+    return page, form_status(form)
+
+
+@public.get("/mod/log")
+def log():
+    """Every moderation action, in public: what, when, by which role, why, and where. Never
+    removed text, never the member acted on."""
+    before = before_id_or_404()
+    entries, older = log_page(before)
+    return render_page(
+        "moderation/log.html",
+        "log_entries",
+        actions=entries,
+        older=older,
+        months=month_counts() if before is None else [],
+        show_names=current_app.config["MODLOG_SHOWS_MODERATOR_NAMES"],
+    )

@@ -1,0 +1,1 @@
+"""Posting: stories, discussions, replies, edits, deletions, unlinking and reactions."""

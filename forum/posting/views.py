@@ -1,0 +1,256 @@
+"""Writing: sharing a story, starting a discussion, replying, editing, deleting, unlinking,
+and supportive reactions. Every action is a plain form first; htmx only makes it quicker."""
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
+
+from ..database import db
+from ..markdown import render_markdown
+from ..models import (
+    MAX_DEPTH,
+    MEMBER_HEADING_OFFSET,
+    Post,
+    Reaction,
+    ReactionKind,
+    Thread,
+    ThreadKind,
+    post_with_author,
+)
+from ..reading.queries import reactions_for, thread_view
+from ..safety.at_risk import flag_if_at_risk
+from ..web.access import active_member_required, get_thread_or_404, post_and_thread_or_404
+from ..web.forms import ConfirmForm, clean_text, form_status
+from ..web.partials import render_page, render_part, wants_partial
+from ..web.urls import post_url, thread_url
+from .forms import (
+    STORY_PROMPTS,
+    ComposeForm,
+    DiscussionForm,
+    EditForm,
+    ReplyForm,
+    StoryForm,
+)
+from .once import already_sent, commit_once
+from .rules import needs_approval, posting_refusal
+
+bp = Blueprint("posting", __name__)
+
+
+def _compose(kind: ThreadKind, form: ComposeForm):
+    if request.method == "GET":
+        form.anonymous.data = current_user.post_anonymously_by_default
+    preview = None
+    refused = None
+    if form.is_submitted() and "preview" in request.form:
+        # Without JavaScript, Preview sends the whole form: show it again, with the preview.
+        preview = render_markdown(form.body.data or "", MEMBER_HEADING_OFFSET)
+    elif form.validate_on_submit():
+        sent = already_sent(form)
+        if sent is not None:
+            return redirect(post_url(sent, get_thread_or_404(sent.thread_id)), 303)
+        refusal = posting_refusal(current_user, starting_thread=True)
+        if refusal:
+            message, refused = refusal
+            form.form_errors.append(message)
+        else:
+            opening = Thread.start(
+                kind, form.title.data, form.body.data, current_user,
+                anonymous=form.anonymous.data,
+                content_warning=form.content_warning,
+                intent=form.intent.data if kind == ThreadKind.STORY else None,
+            )  # fmt: skip
+            opening.awaiting_approval = needs_approval(current_user)
+            at_risk = flag_if_at_risk(opening, f"{form.title.data}\n{form.body.data}")
+            opening = commit_once(opening, form)
+            if opening is not None and at_risk:
+                return redirect(url_for("safety.take_care", post_id=opening.id), 303)
+            if opening is not None:
+                return redirect(thread_url(get_thread_or_404(opening.thread_id)), 303)
+    page = render_template(
+        "posting/compose.html", kind=kind, form=form, preview=preview, prompts=STORY_PROMPTS
+    )
+    return page, form_status(form, refused=refused)
+
+
+@bp.route("/stories/new", methods=["GET", "POST"])
+@login_required
+def new_story():
+    """Share your story."""
+    return _compose(ThreadKind.STORY, StoryForm())
+
+
+@bp.route("/discussions/new", methods=["GET", "POST"])
+@login_required
+def new_discussion():
+    """Start a discussion: a question or topic that isn't a story."""
+    return _compose(ThreadKind.DISCUSSION, DiscussionForm())
+
+
+@bp.post("/preview")
+@login_required
+def preview():
+    """The rendered Markdown of what is being written, for htmx's Preview button."""
+    body = clean_text(request.form.get("body"))
+    return render_template(
+        "posting/_preview.html", preview=render_markdown(body, MEMBER_HEADING_OFFSET)
+    )
+
+
+def _refuse_if_locked(thread: Thread) -> None:
+    if thread.locked:
+        abort(403, description="This thread is locked and takes no new replies.")
+
+
+@bp.route("/p/<id:post_id>/reply", methods=["GET", "POST"])
+@login_required
+def reply(post_id: int):
+    """Reply to a post: inline under it with htmx, or on a page of its own without."""
+    parent, thread = post_and_thread_or_404(post_id)
+    _refuse_if_locked(thread)
+    if parent.depth >= MAX_DEPTH:
+        abort(403, description="This conversation is as deep as it can go here. Please reply "
+              "to a post higher up in the thread.")  # fmt: skip
+    # A prefix per post: several reply forms can be open on one page without sharing ids.
+    form = ReplyForm(prefix=f"reply-{parent.id}")
+    if request.method == "GET":
+        form.anonymous.data = current_user.post_anonymously_by_default
+    refused = None
+    if form.validate_on_submit():
+        new_reply = already_sent(form)
+        if new_reply is None:
+            refusal = posting_refusal(current_user, starting_thread=False)
+            if refusal:
+                message, refused = refusal
+                form.form_errors.append(message)
+            else:
+                new_reply = parent.reply(
+                    current_user, form.body.data,
+                    anonymous=form.anonymous.data, content_warning=form.content_warning,
+                    awaiting_approval=needs_approval(current_user),
+                )  # fmt: skip
+                flag_if_at_risk(new_reply, form.body.data)
+                new_reply = commit_once(new_reply, form)
+        if new_reply is not None:
+            if wants_partial():
+                return _inserted_reply(new_reply, thread)
+            if new_reply.may_be_at_risk:
+                return redirect(url_for("safety.take_care", post_id=new_reply.id), 303)
+            return redirect(post_url(new_reply, thread), 303)
+    context = {"parent": parent, "thread": thread, "form": form, "inline": wants_partial()}
+    if not wants_partial():
+        context["view"] = thread_view(thread, [parent], current_user)
+    return render_page("posting/reply.html", "reply_form", **context), form_status(
+        form, refused=refused
+    )
+
+
+def _inserted_reply(new_reply: Post, thread: Thread) -> str:
+    """htmx's answer to a sent reply: the form's slot says it was sent, and the reply itself
+    goes at the end of its parent's list of replies (out of band)."""
+    new_reply = post_with_author(new_reply.id)
+    return render_template(
+        "posting/_reply_sent.html",
+        # The thread page's own heading block, out of band: one piece of markup, never copied.
+        replies_heading=render_part(
+            "reading/thread.html", "replies_heading", thread=thread, oob=True
+        ),
+        post=new_reply,
+        thread=thread,
+        view=thread_view(thread, [new_reply], current_user),
+    )
+
+
+def _own_post(post_id: int) -> tuple[Post, Thread]:
+    """The signed-in member's own post, still standing, and its thread; or 403."""
+    post, thread = post_and_thread_or_404(post_id)
+    if post.author_id != current_user.id or post.is_gone:
+        abort(403)
+    return post, thread
+
+
+@bp.route("/p/<id:post_id>/edit", methods=["GET", "POST"])
+@active_member_required
+def edit(post_id: int):
+    """Change your own post. Within a few minutes it's a silent fix; later it shows 'edited'."""
+    post, thread = _own_post(post_id)
+    opening = post.parent_id is None
+    form = EditForm(obj=None)
+    if request.method == "GET":
+        form.body.data = post.body
+        form.title.data = thread.title if opening else ""
+        form.show_warning(thread.content_warning if opening else post.content_warning)
+    elif form.validate_on_submit():
+        if opening and not form.title.data:
+            form.title.errors.append("Please give it a title.")
+        else:
+            grace = timedelta(seconds=current_app.config["EDIT_GRACE_SECONDS"])
+            if opening:
+                post.edit_opening(
+                    thread, form.title.data, form.body.data, form.content_warning, grace
+                )
+            else:
+                post.edit(form.body.data, form.content_warning, grace)
+            at_risk = flag_if_at_risk(post, f"{form.title.data}\n{form.body.data}")
+            db.session.commit()
+            if at_risk:
+                return redirect(url_for("safety.take_care", post_id=post.id), 303)
+            return redirect(post_url(post, thread), 303)
+    page = render_template(
+        "posting/edit.html", form=form, post=post, thread=thread, opening=opening
+    )
+    return page, form_status(form)
+
+
+@bp.route("/p/<id:post_id>/delete", methods=["GET", "POST"])
+@active_member_required
+def delete(post_id: int):
+    """Delete your own post, after a question."""
+    post, thread = _own_post(post_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        post.delete_by_author()
+        db.session.commit()
+        return redirect(post_url(post, thread), 303)
+    return render_template("posting/delete.html", form=form, post=post, thread=thread)
+
+
+@bp.route("/p/<id:post_id>/unlink", methods=["GET", "POST"])
+@active_member_required
+def unlink(post_id: int):
+    """Take your name off a post: it becomes anonymous, for good."""
+    post, thread = _own_post(post_id)
+    if post.anonymous:
+        return redirect(post_url(post, thread), 303)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        post.make_anonymous()
+        db.session.commit()
+        return redirect(post_url(post, thread), 303)
+    return render_template("posting/unlink.html", form=form, post=post, thread=thread)
+
+
+@bp.post("/p/<id:post_id>/react")
+@active_member_required
+def react(post_id: int):
+    """Add or take back a supportive reaction."""
+    post, thread = post_and_thread_or_404(post_id)
+    try:
+        kind = ReactionKind(request.form.get("kind", ""))
+    except ValueError:
+        abort(400)
+    # No reactions on a post whose writer may be at risk: a reply is what helps.
+    if post.is_gone or post.may_be_at_risk or not ConfirmForm().validate_on_submit():
+        abort(400)
+    Reaction.toggle(post.id, current_user.id, kind)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same reaction sent twice at once: it is there, as wanted
+        db.session.rollback()
+    if wants_partial():
+        return render_template(
+            "posting/_reactions.html", post=post, reactions=reactions_for([post], current_user)
+        )
+    return redirect(post_url(post, thread), 303)

@@ -1,0 +1,247 @@
+"""Read-side queries, each named for what a page shows. Every one is a fixed number of
+statements however many posts it returns."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import ColumnElement, and_, func, or_, select, true, tuple_
+from sqlalchemy.orm import aliased, joinedload
+
+from ..database import db, utcnow
+from ..models import Mute, Post, Reaction, Thread, ThreadKind
+from ..web.pagination import Cursor
+
+
+@dataclass
+class ThreadPage:
+    pinned: list[Thread]
+    threads: list[Thread]
+    next_cursor: Cursor | None
+
+
+def pinned_threads() -> list[Thread]:
+    return list(
+        db.session.scalars(
+            select(Thread)
+            .where(Thread.pinned, Thread.removed_at.is_(None))
+            .order_by(Thread.created_at, Thread.id)
+        )
+    )
+
+
+def threads_by_activity(
+    after: Cursor | None, limit: int, kind: ThreadKind | None = None
+) -> ThreadPage:
+    """Unpinned threads, most recent activity first, after `after` (keyset pagination: the
+    query costs the same on page 100 as on page 1, and a new thread can't shift a page)."""
+    opening = aliased(Post)
+    query = (
+        select(Thread)
+        .join(opening, and_(opening.thread_id == Thread.id, opening.parent_id.is_(None)))
+        # A thread whose author deleted its opening post, and that nobody answered, is gone;
+        # so is one that moderators removed or that waits for their approval.
+        .where(or_(opening.deleted_by_author_at.is_(None), Thread.reply_count > 0))
+        .where(Thread.removed_at.is_(None), opening.awaiting_approval.is_(False))
+        .where(Thread.pinned.is_(False))
+        .order_by(Thread.last_activity_at.desc(), Thread.id.desc())
+        .limit(limit + 1)
+    )
+    if kind is not None:
+        query = query.where(Thread.kind == kind)
+    if after:
+        query = query.where(
+            tuple_(Thread.last_activity_at, Thread.id) < (after.last_activity_at, after.thread_id)
+        )
+    threads = list(db.session.scalars(query))
+    next_cursor = None
+    if len(threads) > limit:
+        threads = threads[:limit]
+        last = threads[-1]
+        next_cursor = Cursor(last.last_activity_at, last.id)
+    return ThreadPage(pinned=[], threads=threads, next_cursor=next_cursor)
+
+
+def home_page(after: Cursor | None, limit: int) -> ThreadPage:
+    """The pinned threads (first page only), then a page of the others by activity."""
+    page = threads_by_activity(after, limit)
+    if after is None:
+        page.pinned = pinned_threads()
+    return page
+
+
+def visible_to(viewer=None) -> ColumnElement[bool]:
+    """Which posts `viewer` (None: anyone) may see: a post waiting for approval only by its
+    author and the moderators."""
+    if viewer is not None and viewer.is_authenticated and viewer.is_moderator:
+        return true()
+    if viewer is not None and viewer.is_authenticated:
+        return or_(Post.awaiting_approval.is_(False), Post.author_id == viewer.id)
+    return Post.awaiting_approval.is_(False)
+
+
+def _posts_for(viewer):
+    return (
+        select(Post).options(joinedload(Post.author)).where(visible_to(viewer)).order_by(Post.path)
+    )
+
+
+def thread_posts(thread: Thread, viewer=None) -> list[Post]:
+    """Every post of a thread `viewer` may see, opening post first, in display order: one
+    query."""
+    return list(db.session.scalars(_posts_for(viewer).where(Post.thread_id == thread.id)))
+
+
+def subtree_posts(post: Post, viewer=None) -> list[Post]:
+    """A post and everything below it, in display order: one query."""
+    return list(
+        db.session.scalars(
+            _posts_for(viewer).where(
+                Post.thread_id == post.thread_id, Post.path.startswith(post.path, autoescape=True)
+            )
+        )
+    )
+
+
+def ancestors(post: Post, viewer=None) -> list[Post]:
+    """The posts above `post`, opening post first: one query, ids read from its path."""
+    ids = post.ancestor_ids
+    if not ids:
+        return []
+    return list(db.session.scalars(_posts_for(viewer).where(Post.id.in_(ids))))
+
+
+def children_by_parent(posts: list[Post]) -> dict[int | None, list[Post]]:
+    """The flat, path-ordered list as a tree: parent id to its replies, oldest first.
+
+    A reply its author deleted leaves a tombstone only while replies hang under it; with none
+    (or none left), it leaves no trace.
+    """
+    children: dict[int | None, list[Post]] = {}
+    # Backwards, every reply is met before the post it answers.
+    for post in reversed(posts):
+        withdrawn = post.deleted_by_author_at is not None and post.parent_id is not None
+        if withdrawn and post.id not in children:
+            continue
+        children.setdefault(post.parent_id, []).append(post)
+    for replies in children.values():
+        replies.reverse()
+    return children
+
+
+@dataclass
+class Reactions:
+    """Supportive reactions on some posts: how many of each, and which are the viewer's."""
+
+    counts: dict[tuple[int, str], int]
+    mine: set[tuple[int, str]]
+
+    def count(self, post: Post, kind: str) -> int:
+        return self.counts.get((post.id, kind), 0)
+
+    def given(self, post: Post, kind: str) -> bool:
+        return (post.id, kind) in self.mine
+
+
+def reactions_for(posts: list[Post], viewer) -> Reactions:
+    """Reaction counts for `posts` and the viewer's own: at most two queries."""
+    ids = [post.id for post in posts]
+    if not ids:
+        return Reactions({}, set())
+    counts = db.session.execute(
+        select(Reaction.post_id, Reaction.kind, func.count())
+        .where(Reaction.post_id.in_(ids))
+        .group_by(Reaction.post_id, Reaction.kind)
+    )
+    mine: set[tuple[int, str]] = set()
+    if viewer.is_authenticated:
+        mine = {
+            (post_id, kind)
+            for post_id, kind in db.session.execute(
+                select(Reaction.post_id, Reaction.kind).where(
+                    Reaction.post_id.in_(ids), Reaction.user_id == viewer.id
+                )
+            )
+        }
+    return Reactions({(post_id, kind): n for post_id, kind, n in counts}, mine)
+
+
+def muted_by(viewer) -> set[int]:
+    """Ids of the members `viewer` has muted (empty for guests): one query."""
+    if viewer is None or not viewer.is_authenticated:
+        return set()
+    return set(db.session.scalars(select(Mute.muted_id).where(Mute.muter_id == viewer.id)))
+
+
+def unanswered_stories(older_than: timedelta, limit: int = 50) -> list[Thread]:
+    """Stories nobody has answered yet, waiting longer than `older_than`, oldest first."""
+    opening = aliased(Post)
+    return list(
+        db.session.scalars(
+            select(Thread)
+            .join(opening, and_(opening.thread_id == Thread.id, opening.parent_id.is_(None)))
+            .where(
+                Thread.kind == ThreadKind.STORY,
+                Thread.reply_count == 0,
+                Thread.removed_at.is_(None),
+                Thread.created_at < utcnow() - older_than,
+                opening.deleted_by_author_at.is_(None),
+                opening.awaiting_approval.is_(False),
+            )
+            .order_by(Thread.created_at, Thread.id)
+            .limit(limit)
+        )
+    )
+
+
+@dataclass
+class ThreadView:
+    """What every post on a page needs to know about its thread and its reader."""
+
+    thread: Thread
+    opening: Post
+    reactions: Reactions
+    muted: set[int]
+
+    def is_muted(self, post: Post) -> bool:
+        """Folded for this reader. Only named posts: folding an anonymous one would tell the
+        reader who wrote it."""
+        return not post.anonymous and post.author_id in self.muted
+
+
+def opening_post(thread: Thread) -> Post:
+    return db.session.scalars(
+        select(Post).where(Post.thread_id == thread.id, Post.parent_id.is_(None))
+    ).one()
+
+
+def thread_view(thread: Thread, posts: list[Post], viewer, opening: Post | None = None):
+    """The ThreadView for `posts` of `thread` as `viewer` sees them: at most four queries."""
+    return ThreadView(
+        thread=thread,
+        opening=opening if opening is not None else opening_post(thread),
+        reactions=reactions_for(posts, viewer),
+        muted=muted_by(viewer),
+    )
+
+
+def named_posts(user_id: int, before: int | None, limit: int) -> list[tuple[Post, Thread]]:
+    """A member's posts under their own name, newest first, with their threads (one more than
+    `limit`, to tell whether there is an older page). Anonymous, deleted and removed posts
+    never appear: nothing may link them to the account."""
+    query = (
+        select(Post, Thread)
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(
+            Post.author_id == user_id,
+            Post.anonymous.is_(False),
+            Post.deleted_by_author_at.is_(None),
+            Post.removed_at.is_(None),
+            Post.awaiting_approval.is_(False),
+            Thread.removed_at.is_(None),
+        )
+        .order_by(Post.id.desc())
+        .limit(limit + 1)
+    )
+    if before is not None:
+        query = query.where(Post.id < before)
+    return [tuple(row) for row in db.session.execute(query)]

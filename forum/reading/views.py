@@ -1,0 +1,134 @@
+"""What guests and members read: the home listing, stories, threads, a post in context and a
+member's public profile."""
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..accounts.members import find_member
+from ..database import db
+from ..models import Post, ThreadKind
+from ..web.access import get_thread_or_404
+from ..web.forms import ConfirmForm
+from ..web.pagination import before_id_or_404, cursor_or_404
+from ..web.partials import render_page
+from ..web.urls import thread_url
+from .queries import (
+    ancestors,
+    children_by_parent,
+    home_page,
+    muted_by,
+    named_posts,
+    subtree_posts,
+    thread_posts,
+    thread_view,
+    threads_by_activity,
+    unanswered_stories,
+)
+
+bp = Blueprint("reading", __name__)
+
+
+@bp.get("/")
+def home():
+    """The pinned article first, then threads by last activity, a page at a time."""
+    after = cursor_or_404()
+    page = home_page(after, current_app.config["THREADS_PER_PAGE"])
+    return render_page("reading/home.html", "thread_list_page", page=page, after=after)
+
+
+@bp.get("/stories")
+def stories():
+    """Members' stories, by last activity, a page at a time."""
+    after = cursor_or_404()
+    page = threads_by_activity(after, current_app.config["THREADS_PER_PAGE"], ThreadKind.STORY)
+    return render_page("reading/stories.html", "thread_list_page", page=page, after=after)
+
+
+@bp.get("/stories/unanswered")
+@login_required
+def unanswered():
+    """No story left unanswered: stories still waiting for a first reply, oldest first."""
+    hours = current_app.config["UNANSWERED_AFTER_HOURS"]
+    stories = unanswered_stories(timedelta(hours=hours))
+    return render_template("reading/unanswered.html", stories=stories, hours=hours)
+
+
+@bp.get("/t/<id:thread_id>")
+@bp.get("/t/<id:thread_id>-<slug>")
+def thread(thread_id: int, slug: str | None = None):
+    """A thread: its article or story, then every reply as a nested tree."""
+    thread = get_thread_or_404(thread_id)
+    if slug != thread.slug:
+        # One address per thread; an old or missing slug still finds it.
+        return redirect(thread_url(thread), 301)
+    posts = thread_posts(thread, current_user)
+    children = children_by_parent(posts)
+    if None not in children:  # the opening post waits for approval, and not for this reader
+        abort(404)
+    opening = children[None][0]
+    return render_page(
+        "reading/thread.html",
+        "content",
+        thread=thread,
+        opening=opening,
+        children=children,
+        view=thread_view(thread, posts, current_user, opening),
+    )
+
+
+@bp.get("/p/<id:post_id>")
+def post_in_context(post_id: int):
+    """One post and the replies below it, under the posts it answers; where a deep branch of
+    a thread continues."""
+    post = db.get_or_404(Post, post_id)
+    thread = get_thread_or_404(post.thread_id)
+    if post.parent_id is None:
+        return redirect(thread_url(thread))
+    above = ancestors(post, current_user)
+    below = subtree_posts(post, current_user)
+    if not below or len(above) != len(post.ancestor_ids):
+        abort(404)  # waiting for approval, here or above, and not for this reader
+    return render_page(
+        "reading/post.html",
+        "content",
+        thread=thread,
+        post=post,
+        ancestors=above,
+        children=children_by_parent(below),
+        view=thread_view(thread, above + below, current_user, above[0]),
+    )
+
+
+@bp.get("/u/<pseudonym>")
+def profile(pseudonym: str):
+    """A member's public page: a pseudonym, when they joined, their bio, and their named posts
+    only."""
+    user = find_member(pseudonym)
+    if user is None:
+        abort(404)
+    if pseudonym != user.pseudonym:
+        return redirect(url_for(".profile", pseudonym=user.pseudonym), 301)
+    before = before_id_or_404()
+    per_page = current_app.config["THREADS_PER_PAGE"]
+    posts = named_posts(user.id, before, per_page)
+    older = posts[per_page - 1][0].id if len(posts) > per_page else None
+    return render_page(
+        "reading/profile.html",
+        "post_list",
+        member=user,
+        posts=posts[:per_page],
+        older=older,
+        muted=user.id in muted_by(current_user),
+        # Only members get the form: its CSRF token would give a guest a session cookie.
+        form=ConfirmForm(formdata=None) if current_user.is_authenticated else None,
+    )
+
+
+@bp.get("/healthz")
+def healthz():
+    """For load balancers: the app answers and its database does too."""
+    db.session.execute(select(1))
+    return {"status": "ok"}

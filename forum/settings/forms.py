@@ -1,0 +1,93 @@
+"""The forms of a member's settings page. Each says what to change in plain words; none
+echoes a password."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from ..accounts.forms import NewPassword
+
+BIO_MAX_LENGTH = 500
+
+
+class ChangePasswordForm(FlaskForm):
+    pseudonym_in_use = ""
+    """Set by the view: a new password must not contain it."""
+
+    current_password = PasswordField(
+        "Current password",
+        validators=[DataRequired("Enter your current password.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        "New password",
+        validators=[DataRequired("Choose a new password."), NewPassword("new_password_again")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    new_password_again = PasswordField(
+        "New password again", render_kw={"autocomplete": "new-password"}
+    )
+    submit = SubmitField("Change password")
+
+
+class BioForm(FlaskForm):
+    bio = TextAreaField(
+        "About you",
+        validators=[
+            Length(
+                max=BIO_MAX_LENGTH,
+                message=f"Please keep this to {BIO_MAX_LENGTH} characters (it is %(length)d now).",
+            )
+        ],
+        description="Optional, shown on your profile. Markdown works. Leave out anything that "
+        "could identify you.",
+        render_kw={"rows": 4},
+    )
+    submit = SubmitField("Save")
+
+
+class PreferencesForm(FlaskForm):
+    post_anonymously_by_default = BooleanField("Post anonymously unless I choose otherwise")
+    unfold_content_warnings = BooleanField("Show posts with content warnings unfolded")
+    submit = SubmitField("Save preferences")
+
+
+class RegenerateCodesForm(FlaskForm):
+    password = PasswordField(
+        "Your password",
+        validators=[DataRequired("Enter your password to make new codes.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField("Make new recovery codes")
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(
+        "Your password",
+        validators=[DataRequired("Enter your password to delete your account.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    posts = RadioField(
+        "What should happen to what you posted?",
+        choices=[
+            SelectChoice(
+                "erase", "Erase my posts: their text is removed; replies from others stay in place"
+            ),
+            SelectChoice(
+                "keep", "Keep my posts, shown as “[deleted]” and no longer linked to any account"
+            ),
+        ],
+        validators=[InputRequired("Choose what should happen to your posts.")],
+    )
+    confirm = BooleanField(
+        "I understand this cannot be undone",
+        validators=[InputRequired("Please tick the box to confirm.")],
+    )
+    submit = SubmitField("Delete my account")

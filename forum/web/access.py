@@ -1,0 +1,71 @@
+"""Who may reach what, decided once: signed-in members, active members (not suspended) and
+moderators; and the rows a URL names, or 404."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort, current_app, request
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from flask_login.config import EXEMPT_METHODS
+
+from ..database import db
+from ..models import Post, Thread, post_with_author
+from .wording import suspension_notice
+
+
+def refuse_if_suspended() -> None:
+    """A suspended member may read, but not write: 403 with the notice saying why and until when."""
+    if current_user.is_suspended:
+        abort(403, description=suspension_notice(current_user))
+
+
+def active_member_required(view: Callable) -> Callable:
+    """For a write a suspended member may not do: guests are sent to log in; suspended members
+    are refused."""
+
+    @wraps(view)
+    @login_required
+    def checked(*args, **kwargs):
+        refuse_if_suspended()
+        return view(*args, **kwargs)
+
+    return checked
+
+
+def members_only() -> ResponseReturnValue | None:
+    """A blueprint's `before_request` for pages that are a member's own: guests log in first."""
+    if request.method in EXEMPT_METHODS:  # as `login_required` does: OPTIONS asks nothing
+        return None
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    return None
+
+
+def moderators_only() -> ResponseReturnValue | None:
+    """A blueprint's `before_request` for moderators' pages: guests log in, members get 403,
+    and a suspended moderator can't moderate. Checked on the server, for every route."""
+    signed_out = members_only()
+    if signed_out is not None or request.method in EXEMPT_METHODS:
+        return signed_out
+    if not current_user.is_moderator:
+        abort(403, description="This is for moderators.")
+    refuse_if_suspended()
+    return None
+
+
+def get_thread_or_404(thread_id: int) -> Thread:
+    return db.get_or_404(Thread, thread_id)
+
+
+def get_post_or_404(post_id: int) -> Post:
+    """The post with its author (pages show the author), or 404."""
+    post = post_with_author(post_id)
+    if post is None:
+        abort(404)
+    return post
+
+
+def post_and_thread_or_404(post_id: int) -> tuple[Post, Thread]:
+    post = get_post_or_404(post_id)
+    return post, get_thread_or_404(post.thread_id)

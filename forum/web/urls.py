@@ -1,0 +1,36 @@
+"""Addresses: the id converter every route uses, a post's permanent address, and the only
+places a form may send someone back to."""
+
+from flask import current_app, url_for
+from werkzeug.routing import IntegerConverter
+
+from ..models import Post, Thread
+
+
+class IdConverter(IntegerConverter):
+    """A database id: a number too large for the column is a 404, not a database error."""
+
+    def __init__(self, url_map, **kwargs) -> None:
+        super().__init__(url_map, min=1, max=2**31 - 1)
+
+
+def thread_url(thread: Thread) -> str:
+    return url_for("reading.thread", thread_id=thread.id, slug=thread.slug)
+
+
+def post_url(post: Post, thread: Thread) -> str:
+    """A post's permanent address: its place on the thread page, or, for a reply deep enough to
+    be shown on a page of its own, that page."""
+    if post.depth <= current_app.config["MAX_VISIBLE_DEPTH"]:
+        return url_for(
+            "reading.thread", thread_id=thread.id, slug=thread.slug, _anchor=f"p{post.id}"
+        )
+    return url_for("reading.post_in_context", post_id=post.id, _anchor=f"p{post.id}")
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after logging in (or any form that sends someone back): only a path on this
+    site, never another host."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("reading.home")

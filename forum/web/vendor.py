@@ -1,0 +1,29 @@
+"""Front-end files installed by `npm ci` and served by the forum itself, never from a CDN."""
+
+import json
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, send_from_directory
+
+NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
+HTMX_DIST = NODE_MODULES / "htmx.org" / "dist"
+# Only these files are served; the rest of the package (scripts, docs) stays private.
+HTMX_FILES = {"htmx.min.js", "htmx.min.js.map"}
+
+bp = Blueprint("vendor", __name__)
+
+
+def htmx_version() -> str:
+    package = HTMX_DIST.parent / "package.json"
+    try:
+        return json.loads(package.read_text())["version"]
+    except FileNotFoundError:
+        raise RuntimeError("htmx is not installed: run `npm ci` (or `make run`)") from None
+
+
+@bp.get("/vendor/htmx/<version>/<name>")
+def htmx(version: str, name: str):
+    """htmx, at a URL that names its version so browsers may keep it for a year."""
+    if version != current_app.config["HTMX_VERSION"] or name not in HTMX_FILES:
+        abort(404)
+    return send_from_directory(HTMX_DIST, name, max_age=31_536_000)
