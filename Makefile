@@ -36,10 +36,12 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## Style and htmx-2 habits: ruff, and htmx's own upgrade checker over the templates.
+## Style, the layout's dependency rules (import-linter contracts in pyproject.toml), and htmx-2
+## habits (htmx's own upgrade checker over the templates).
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	PYTHONPATH=tests $(BIN)/lint-imports
 	npx --no-install upgrade-check templates static
 
 format: setup

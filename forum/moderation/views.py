@@ -130,28 +130,26 @@ def remove(post_id: int):
     return _answer(post, refusal, "Removed. The text is kept for moderators and a restore.")
 
 
-@bp.post("/posts/<id:post_id>/restore")
-def restore(post_id: int):
+def _one_click(post_id: int, action, done: str):
+    """A bare button's action on a post: restore, dismiss its reports, approve it."""
     post = db.get_or_404(Post, post_id)
     _confirmed()
-    refusal = _act(actions.restore_post, current_user, post)
-    return _answer(post, refusal, "Restored.")
+    return _answer(post, _act(action, current_user, post), done)
+
+
+@bp.post("/posts/<id:post_id>/restore")
+def restore(post_id: int):
+    return _one_click(post_id, actions.restore_post, "Restored.")
 
 
 @bp.post("/posts/<id:post_id>/dismiss")
 def dismiss(post_id: int):
-    post = db.get_or_404(Post, post_id)
-    _confirmed()
-    refusal = _act(actions.dismiss_reports, current_user, post)
-    return _answer(post, refusal, "Reports dismissed; the post stays.")
+    return _one_click(post_id, actions.dismiss_reports, "Reports dismissed; the post stays.")
 
 
 @bp.post("/posts/<id:post_id>/approve")
 def approve(post_id: int):
-    post = db.get_or_404(Post, post_id)
-    _confirmed()
-    refusal = _act(actions.approve, current_user, post)
-    return _answer(post, refusal, "Approved: everyone can see it now.")
+    return _one_click(post_id, actions.approve, "Approved: everyone can see it now.")
 
 
 @bp.post("/posts/<id:post_id>/suspend-author")
