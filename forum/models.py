@@ -330,8 +330,8 @@ class Post(db.Model):
     awaiting_approval: Mapped[bool] = mapped_column(default=False)
     """A new member's early post, seen only by its author until a moderator approves it."""
     may_be_at_risk: Mapped[bool] = mapped_column(default=False)
-    """Its words suggest the writer may be at risk (forum.crisis): published all the same, at
-    the top of the moderators' queue, and with no reactions, only replies."""
+    """Its words suggest the writer may be at risk (forum.safety.at_risk): published all the
+    same, at the top of the moderators' queue, and with no reactions, only replies."""
     deleted_by_author_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     content_warning: Mapped[str | None] = mapped_column(String(150))
     """A reply's content warning (an opening post's is its thread's)."""

@@ -20,7 +20,8 @@ def _normalised(text: str | None) -> str:
 
 
 class NewPseudonym:
-    """A pseudonym that may be taken: the rules in forum.pseudonyms (availability is the view's)."""
+    """A pseudonym that keeps the rules in forum.accounts.pseudonyms (whether it is free is
+    for the view to ask)."""
 
     def __call__(self, form, field) -> None:
         problem = pseudonyms.problem_with(field.data)
@@ -29,7 +30,7 @@ class NewPseudonym:
 
 
 class NewPassword:
-    """A password that meets forum.passwords' rules and matches its repetition."""
+    """A password that meets forum.accounts.passwords' rules and matches its repetition."""
 
     def __init__(self, repeat_field: str, pseudonym_field: str | None = None) -> None:
         self.repeat_field = repeat_field
