@@ -8,8 +8,10 @@ PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+# pytest-xdist worker processes for `make test`: one per CPU core (`TEST_WORKERS=0`: none).
+TEST_WORKERS ?= auto
 
-.PHONY: setup run test lint format seed-demo clean
+.PHONY: setup run test screenshots lint format seed-demo clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -32,9 +34,15 @@ run: setup
 	@echo "Serving the forum at http://$(HOST):$(PORT) (Ctrl+C stops it)"
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 1 --threads 8 'forum:create_app()'
 
-## The whole suite, browser tests included. Set TEST_DATABASE_URL to run it on PostgreSQL.
+## The whole suite, browser tests included, in parallel (TEST_WORKERS). Set TEST_DATABASE_URL to
+## run it on PostgreSQL, and TEST_REDIS_URL to keep rate limits in Redis.
 test: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+## Pictures of the main pages, light and dark, phone and desktop, in test-results/screenshots/
+## for a person to review (left out of `make test`).
+screenshots: setup
+	$(BIN)/python -m pytest -m screenshots $(PYTEST_ARGS) tests/browser
 
 ## Style, the layout's dependency rules (import-linter contracts in pyproject.toml), and htmx-2
 ## habits (htmx's own upgrade checker over the templates).

@@ -1,13 +1,11 @@
-"""Fixtures: a forum app on a fresh database for each test.
+"""Fixtures every test may use: a forum app on a fresh database of its own, an isolated test
+client, and a few members and settings that many tests share.
 
-SQLite by default: the schema is built once by the migrations into a template file, and each
-test gets its own copy. With TEST_DATABASE_URL set (PostgreSQL), the migrations build a clean
-schema once per run and each test starts from empty tables.
+The database is SQLite unless TEST_DATABASE_URL names a PostgreSQL server, and rate limits are
+kept in memory unless TEST_REDIS_URL names a Redis database: see support/config.py, which also
+keeps the worker processes of pytest-xdist apart.
 """
 
-import os
-import shutil
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,81 +13,55 @@ from pathlib import Path
 import pytest
 import redis
 from flask import Flask
-from flask.testing import FlaskClient
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, event, text
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import event
+from support.clients import IsolatedClient, device
+from support.config import REDIS_URL, TEST_DATABASE_URL, forum_config
+from support.content import unpace
+from support.databases import (
+    copy_sqlite_template,
+    create_postgresql_schema,
+    create_sqlite_template,
+    drop_postgresql_schema,
+    empty_postgresql_tables,
+)
+from support.members import make_member
+from support.moderation import ANOTHER, AUTHOR, MODERATOR, READER
+from support.templates import COMPILED_TEMPLATES
 
 from forum import create_app
-from forum.config import with_driver
 from forum.database import db
-
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
-# Rate limits in Redis, as a deployment of several app servers keeps them; memory otherwise.
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "").strip()
-
-
-def forum_config(database_uri: str) -> dict:
-    return {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key",
-        "SQLALCHEMY_DATABASE_URI": database_uri,
-        "RATELIMIT_STORAGE_URI": TEST_REDIS_URL or "memory://",
-        # Each app counts its own requests, so one test's limits never leak into another's.
-        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-        "SITE_NAME": "Test Forum",
-        # Hashing at production cost takes about a second a password here and proves nothing
-        # more; tests/test_passwords.py checks production keeps argon2's defaults.
-        "PASSWORD_HASH_PROFILE": "CHEAPEST",
-        # Off unless a test is about it: most tests need a new member's post seen at once.
-        "FIRST_POSTS_NEED_APPROVAL": 0,
-    }
-
-
-def _migrate(database_uri: str) -> None:
-    app = create_app(forum_config(database_uri))
-    with app.app_context():
-        upgrade()
-        db.engine.dispose()
+from forum.models import Role, User
 
 
 @pytest.fixture(scope="session")
-def database_template(tmp_path_factory) -> str:
-    """A migrated database for the session: a SQLite file to copy, or a PostgreSQL URL."""
+def database_template(tmp_path_factory) -> Iterator[str]:
+    """The migrated database of this process: a SQLite file to copy, or a PostgreSQL URL."""
     if TEST_DATABASE_URL:
-        url = with_driver(TEST_DATABASE_URL)
-        engine = create_engine(url)
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
-        _migrate(url)
-        return url
-    template = tmp_path_factory.mktemp("template") / "forum.db"
-    _migrate(f"sqlite:///{template}")
-    return str(template)
+        yield create_postgresql_schema()
+        drop_postgresql_schema()
+    else:
+        yield str(create_sqlite_template(tmp_path_factory.mktemp("template")))
 
 
 @pytest.fixture
 def database_uri(database_template: str, tmp_path: Path) -> str:
     if TEST_DATABASE_URL:
-        engine = create_engine(database_template)
-        with engine.begin() as connection:
-            tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
-            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        engine.dispose()
+        empty_postgresql_tables(database_template)
         return database_template
-    copy = tmp_path / "forum.db"
-    shutil.copyfile(database_template, copy)
-    return f"sqlite:///{copy}"
+    return copy_sqlite_template(Path(database_template), tmp_path)
 
 
 @pytest.fixture
 def app(database_uri: str) -> Iterator[Flask]:
-    if TEST_REDIS_URL:
+    if REDIS_URL:
         # Each test starts with no rate-limit counts (the limiter is one object for every app
-        # of the run, so a key prefix alone would not keep tests apart).
-        redis.Redis.from_url(TEST_REDIS_URL).flushdb()
+        # of the run, so a key prefix alone would not keep tests apart). The database is this
+        # process's own, so no other worker's counts are lost.
+        redis.Redis.from_url(REDIS_URL).flushdb()
     app = create_app(forum_config(database_uri))
+    app.test_client_class = IsolatedClient
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     with app.app_context():
         yield app
         db.session.remove()
@@ -98,7 +70,41 @@ def app(database_uri: str) -> Iterator[Flask]:
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+    """A guest's device; each request runs in an app context of its own, as in production."""
+    return device(app)
+
+
+@pytest.fixture
+def cli(app: Flask) -> FlaskCliRunner:
+    """The `forum` command, run against the test's app."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def unpaced(app: Flask) -> None:
+    """No pause between posts, no first-day cap: for tests that post often and aren't about
+    the pace (posting/test_posting_limits.py is)."""
+    unpace(app)
+
+
+@pytest.fixture
+def wren(app: Flask) -> User:
+    """Wren, a member for a month (past a new account's first-day limits), who can log in
+    with the usual password."""
+    return make_member("Wren", days_old=30)
+
+
+@pytest.fixture
+def people(app: Flask) -> dict[str, User]:
+    """Members of a month who write, read and answer (Hazel, Sorrel, Bracken) and a moderator
+    (Cedar), with the pace off: the safety, privacy and unanswered-stories tests' cast."""
+    unpace(app)
+    return {
+        "writer": make_member(AUTHOR, days_old=30),
+        "reader": make_member(READER, days_old=30),
+        "another": make_member(ANOTHER, days_old=30),
+        "moderator": make_member(MODERATOR, Role.MODERATOR, days_old=90),
+    }
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ def _absolute(module: str, node: ast.ImportFrom) -> str:
     if not node.level:
         return node.module or ""
     package = module.split(".")
-    if not Path(importlib.util.find_spec(module).origin).name == "__init__.py":
+    if Path(importlib.util.find_spec(module).origin).name != "__init__.py":
         package = package[:-1]
     base = package[: len(package) - node.level + 1]
     return ".".join(base + ([node.module] if node.module else []))
@@ -62,5 +62,7 @@ class NoFunctionLevelImports(Contract):
 
     def render_broken_contract(self, check: ContractCheck) -> None:
         for module, line, imported in check.metadata["broken"]:
-            output.print_error(f"- {module} -> {imported} (l.{line}), inside a function", bold=False)
+            output.print_error(
+                f"- {module} -> {imported} (l.{line}), inside a function", bold=False
+            )
             output.new_line()

@@ -1,23 +1,20 @@
-"""Real Chromium against a live forum: Debian's browser, a server per test, and axe-core.
+"""Real Chromium against a live forum: Debian's browser, and a server for each test's app.
 
-Playwright's own browser download is never used (see ../shared/notes/stack-verified.md §3):
-the session launches the system Chromium with the flags a container needs.
+Playwright's own browser download is never used (the machines that run the suite cannot fetch
+it, and Debian's Chromium is the one installed): the session launches the system Chromium,
+with the flags it needs to run as root in a container without a display or GPU.
 """
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Page
-from werkzeug.serving import make_server
-
-ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+from support.browser import SignIn, serving
+from support.browser import sign_in as sign_in_with_cookie
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -57,16 +54,19 @@ def live_server(app: Flask) -> Iterator[str]:
     Requests are handled in the server's threads, each with its own app context and database
     session: commit what a test creates before the browser asks for it.
     """
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    # A short poll interval: shutdown() waits for it, once per test.
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="live-server", daemon=True
-    )
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with serving(app) as url:
+        yield url
+
+
+@pytest.fixture
+def sign_in(app: Flask, live_server: str) -> SignIn:
+    """`sign_in(page, pseudonym)`: that member is logged in on the page's browser context, without
+    the login form (see support.browser.sign_in)."""
+
+    def signing_in(page: Page, pseudonym: str) -> None:
+        sign_in_with_cookie(page, app, live_server, pseudonym)
+
+    return signing_in
 
 
 @pytest.fixture(scope="session")
@@ -75,29 +75,3 @@ def screenshot_dir(pytestconfig: pytest.Config) -> Path:
     directory = Path(pytestconfig.getoption("--output")) / "screenshots"
     directory.mkdir(parents=True, exist_ok=True)
     return directory
-
-
-def axe_violations(page: Page) -> list[dict]:
-    """axe-core's violations on the page as it is now: rule id, impact, help and the elements.
-
-    The forum's Content-Security-Policy (script-src 'self') blocks the inline script that
-    `add_script_tag(path=...)` would write, and bypassing the CSP would test a different page.
-    So axe is offered at a same-origin URL that Playwright answers from node_modules; the
-    server never sees the request.
-    """
-    origin = urlsplit(page.url)
-    axe_url = f"{origin.scheme}://{origin.netloc}/__tests__/axe.min.js"
-    page.route(axe_url, lambda route: route.fulfill(path=AXE, content_type="text/javascript"))
-    page.add_script_tag(url=axe_url)
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        {
-            "id": violation["id"],
-            "impact": violation["impact"],
-            "help": violation["help"],
-            "targets": [node["target"] for node in violation["nodes"]],
-            "html": [node["html"] for node in violation["nodes"]][:3],
-            "summary": [node["failureSummary"] for node in violation["nodes"]][:1],
-        }
-        for violation in result["violations"]
-    ]

@@ -3,27 +3,34 @@ getting back in with a code, with and without JavaScript; accessibility of every
 a narrow phone, the keyboard alone, and guests who read without a cookie."""
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Request, expect
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import delete, func, select
+from support.browser import (
+    DESKTOP,
+    PHONE,
+    another_device,
+    assert_fits_the_window,
+    axe_violations,
+    expect_logged_in,
+    expect_logged_out,
+    log_in,
+    record_errors,
+    record_set_cookies,
+    site_nav,
+    submit_login,
+)
+from support.members import NEW_PASSWORD, PASSWORD, make_member
 
-from forum.accounts.members import add_member
 from forum.database import db
 from forum.markdown import render_markdown
 from forum.models import Post, RecoveryCode, Thread, ThreadKind, User
 
-from .conftest import axe_violations
-
 PSEUDONYM = "quiet_heron"
-PASSWORD = "lantern over still water"
-NEW_PASSWORD = "harbour lights before dawn"
 CODE = re.compile(r"^[0-9A-Z]{5}(-[0-9A-Z]{5}){3}$")
-PHONE = {"width": 360, "height": 800}
-DESKTOP = {"width": 1280, "height": 900}
 
 # What the forum says; each test names the message it expects to see.
 KEEP_CODES_ERROR = "Please tick the box once you have saved your codes."
@@ -33,28 +40,6 @@ NOT_CONFIRMED = "You haven't confirmed that you kept your recovery codes."
 
 
 # --- Helpers --------------------------------------------------------------------------------
-
-
-def make_member(pseudonym: str = PSEUDONYM, password: str = PASSWORD) -> User:
-    user = add_member(pseudonym, password)
-    db.session.commit()
-    return user
-
-
-def site_nav(page: Page) -> Locator:
-    return page.get_by_role("navigation", name="Site")
-
-
-def expect_logged_in(page: Page, pseudonym: str = PSEUDONYM) -> None:
-    expect(site_nav(page).get_by_role("link", name=pseudonym, exact=True)).to_be_visible()
-    expect(site_nav(page).get_by_role("button", name="Log out")).to_be_visible()
-    expect(site_nav(page).get_by_role("link", name="Log in")).to_have_count(0)
-
-
-def expect_logged_out(page: Page) -> None:
-    expect(site_nav(page).get_by_role("link", name="Log in")).to_be_visible()
-    expect(site_nav(page).get_by_role("link", name="Join")).to_be_visible()
-    expect(site_nav(page).get_by_role("button", name="Log out")).to_have_count(0)
 
 
 def log_out(page: Page) -> None:
@@ -69,12 +54,6 @@ def submit_join(page: Page, pseudonym: str, password: str, again: str | None = N
     page.get_by_role("button", name="Join").click()
 
 
-def submit_login(page: Page, pseudonym: str, password: str) -> None:
-    page.get_by_label("Pseudonym").fill(pseudonym)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Log in").click()
-
-
 def submit_recovery(page: Page, pseudonym: str, code: str, new_password: str) -> None:
     page.get_by_label("Pseudonym").fill(pseudonym)
     page.get_by_label("One of your recovery codes").fill(code)
@@ -83,10 +62,10 @@ def submit_recovery(page: Page, pseudonym: str, code: str, new_password: str) ->
     page.get_by_role("button", name="Set my new password").click()
 
 
-def log_in(page: Page, live_server: str, pseudonym: str = PSEUDONYM, password: str = PASSWORD):
-    page.goto(live_server + "/login")
-    submit_login(page, pseudonym, password)
-    expect_logged_in(page, pseudonym)
+def member() -> User:
+    """PSEUDONYM, a member who hasn't yet confirmed keeping their recovery codes, as after
+    joining: their pages carry the reminder, and axe checks it too."""
+    return make_member(PSEUDONYM, recovery_codes_confirmed=False)
 
 
 def shown_codes(page: Page) -> list[str]:
@@ -136,19 +115,6 @@ def expect_single_form_problem(page: Page, message: str) -> None:
     expect(page.locator("main .error")).to_have_count(0)
 
 
-def scroll_width(page: Page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth")
-
-
-@pytest.fixture
-def no_js_page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(java_script_enabled=False)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-
-
 # --- The journey ------------------------------------------------------------------------------
 
 
@@ -177,13 +143,13 @@ def journey(page: Page, live_server: str) -> None:
     expect(page).to_have_url(live_server + "/")
     expect(page.get_by_role("status")).to_contain_text("Keep those codes safe")
     expect(page.get_by_text(NOT_CONFIRMED)).to_have_count(0)
-    expect_logged_in(page)
+    expect_logged_in(page, PSEUDONYM)
 
     log_out(page)
     site_nav(page).get_by_role("link", name="Log in").click()
     submit_login(page, PSEUDONYM, PASSWORD)
     expect(page).to_have_url(live_server + "/")
-    expect_logged_in(page)
+    expect_logged_in(page, PSEUDONYM)
 
     log_out(page)
     site_nav(page).get_by_role("link", name="Log in").click()
@@ -193,12 +159,12 @@ def journey(page: Page, live_server: str) -> None:
     submit_recovery(page, PSEUDONYM, codes[3].lower(), NEW_PASSWORD)
     expect(page).to_have_url(live_server + "/")
     expect(page.get_by_role("status")).to_contain_text("You have 9 recovery codes left.")
-    expect_logged_in(page)
+    expect_logged_in(page, PSEUDONYM)
 
     log_out(page)
     site_nav(page).get_by_role("link", name="Log in").click()
     submit_login(page, PSEUDONYM, NEW_PASSWORD)
-    expect_logged_in(page)
+    expect_logged_in(page, PSEUDONYM)
 
     log_out(page)
     site_nav(page).get_by_role("link", name="Log in").click()
@@ -220,15 +186,8 @@ def journey(page: Page, live_server: str) -> None:
 
 
 def test_join_keep_codes_log_in_out_and_recover(app: Flask, live_server: str, page: Page) -> None:
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-
-    def on_console(message: ConsoleMessage) -> None:
-        # Chromium logs every 4xx page as an error; a refused form's 422 is expected here.
-        if message.type == "error" and "status of 422" not in message.text:
-            problems.append(f"console error: {message.text}")
-
-    page.on("console", on_console)
+    # Chromium logs every 4xx page as an error; a refused form's 422 is expected here.
+    problems = record_errors(page, expected=("status of 422",))
 
     journey(page, live_server)
     assert page.evaluate("typeof htmx") == "object", "htmx was not loaded: JavaScript is on"
@@ -236,10 +195,11 @@ def test_join_keep_codes_log_in_out_and_recover(app: Flask, live_server: str, pa
 
 
 def test_the_same_journey_without_javascript(
-    app: Flask, live_server: str, no_js_page: Page
+    app: Flask, live_server: str, browser: Browser
 ) -> None:
-    journey(no_js_page, live_server)
-    assert no_js_page.evaluate("typeof htmx") == "undefined", "the page's scripts ran"
+    with another_device(browser, javascript=False) as page:
+        journey(page, live_server)
+        assert page.evaluate("typeof htmx") == "undefined", "the page's scripts ran"
 
 
 # --- Accessibility ----------------------------------------------------------------------------
@@ -247,13 +207,13 @@ def test_the_same_journey_without_javascript(
 
 def profile_with_posts() -> User:
     """A member with a Markdown bio, posts under their name, and an anonymous one."""
-    user = make_member()
+    user = member()
     user.bio = "Here to *listen*. Walking helps me; so does [the article](/)."
     user.bio_html = render_markdown(user.bio)
     story = Thread.start(
         ThreadKind.STORY, "What helped me this winter", "Short walks, every day.", author=user
     )
-    other = make_member("morning-tea", "a kettle on the stove")
+    other = make_member("morning-tea")
     talk = Thread.start(ThreadKind.DISCUSSION, "Small wins today", "Share one.", author=other)
     talk.reply(user, "I made a phone call I had put off for weeks.")
     talk.reply(user, "Only you know this was me.", anonymous=True)
@@ -276,7 +236,7 @@ def open_account_page(page: Page, live_server: str, kind: str) -> str:
         if kind == "codes-error":
             continue_unticked(page)
     elif kind == "login-error":
-        make_member()
+        member()
         page.goto(live_server + "/login")
         submit_login(page, PSEUDONYM, "not the right password")
         expect(page.get_by_role("alert")).to_have_text(NO_MATCH)
@@ -284,13 +244,13 @@ def open_account_page(page: Page, live_server: str, kind: str) -> str:
         page.goto(live_server + "/recover")
         expect(page.get_by_role("button", name="Set my new password")).to_be_visible()
     elif kind == "recover-error":
-        make_member()
+        member()
         page.goto(live_server + "/recover")
         submit_recovery(page, PSEUDONYM, "ABCDE-12345-FGHJK-67890", NEW_PASSWORD)
         expect(page.get_by_role("alert")).to_have_text(CODE_REFUSED)
     elif kind in ("settings", "settings-error"):
-        make_member()
-        log_in(page, live_server)
+        member()
+        log_in(page, live_server, PSEUDONYM)
         page.goto(live_server + "/settings")
         expect(page.get_by_role("heading", name="Settings", level=1)).to_be_visible()
         if kind == "settings-error":
@@ -398,8 +358,7 @@ def test_account_pages_fit_a_narrow_phone(
 ) -> None:
     page.set_viewport_size(PHONE)
     path = open_account_page(page, live_server, kind)
-    width = scroll_width(page)
-    assert width <= PHONE["width"], f"{kind} {path} scrolls sideways: {width}px"
+    assert_fits_the_window(page, f"{kind} {path}")
 
 
 @pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["360", "1280"])
@@ -408,7 +367,7 @@ def test_recovery_codes_are_readable(app: Flask, live_server: str, page: Page, s
     easy to copy wrongly, and these are copied by hand."""
     page.set_viewport_size(size)
     join_in_browser(page, live_server)
-    assert scroll_width(page) <= size["width"]
+    assert_fits_the_window(page, f"the codes page at {size['width']}px")
     codes = page.get_by_role("list", name="Recovery codes").locator("code")
     problems = []
     for index in range(10):
@@ -483,12 +442,12 @@ def test_join_with_the_keyboard_alone(app: Flask, live_server: str, page: Page) 
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     expect(page).to_have_url(live_server + "/")
-    expect_logged_in(page)
+    expect_logged_in(page, PSEUDONYM)
 
 
 def test_a_form_problem_is_announced(app: Flask, live_server: str, page: Page) -> None:
     """A refusal that belongs to no single field is an alert, read out when the page loads."""
-    make_member()
+    member()
     page.goto(live_server + "/login")
     tab_to(page, "pseudonym")
     page.keyboard.type(PSEUDONYM)
@@ -507,14 +466,7 @@ def test_a_guest_reading_gets_no_cookie(app: Flask, live_server: str, page: Page
     thread = db.session.scalars(
         select(Thread).where(Thread.title == "What helped me this winter")
     ).one()
-    set_cookies: list[str] = []
-
-    def on_request_finished(request: Request) -> None:
-        response = request.response()
-        if response and response.header_value("set-cookie"):
-            set_cookies.append(request.url)
-
-    page.on("requestfinished", on_request_finished)
+    set_cookies = record_set_cookies(page)
 
     page.goto(live_server + "/")
     page.get_by_role("link", name=thread.title).click()
@@ -537,12 +489,14 @@ def test_a_guest_reading_gets_no_cookie(app: Flask, live_server: str, page: Page
 # --- Pictures for people ----------------------------------------------------------------------
 
 
+@pytest.mark.screenshots
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["360", "1280"])
 def test_screenshots_for_review(
     app: Flask, live_server: str, page: Page, screenshot_dir: Path, size: dict, scheme: str
 ) -> None:
-    """Not asserted: test-results/screenshots/ is for a person to look at."""
+    """Pictures in test-results/screenshots/ for a person to look at (`make screenshots`);
+    each page photographed fits its window."""
     page.emulate_media(color_scheme=scheme)
     page.set_viewport_size(size)
     for kind in ("join-errors", "codes", "settings-error"):
@@ -551,7 +505,8 @@ def test_screenshots_for_review(
             db.session.execute(delete(RecoveryCode))
             db.session.execute(delete(User))
             db.session.commit()
-        open_account_page(page, live_server, kind)
+        path = open_account_page(page, live_server, kind)
+        assert_fits_the_window(page, f"{kind} {path} at {size['width']}px")
         page.screenshot(
             path=screenshot_dir / f"accounts-{kind}-{size['width']}-{scheme}.png", full_page=True
         )

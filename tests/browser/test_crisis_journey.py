@@ -9,59 +9,20 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
+from support.browser import SignIn, another_device, axe_violations, settle
+from support.content import thread_url
+from support.members import make_member
 
-from forum.accounts import passwords
-from forum.accounts.members import add_member
 from forum.database import db
-from forum.models import Post, Report, ReportReason, Role, Thread, ThreadKind, User
+from forum.models import Post, Report, ReportReason, Role, Thread, ThreadKind
 
-from .conftest import axe_violations
-
-PASSWORD = "lantern over still water"
 WRITER = "quiet_harbour"
 MODERATOR = "steady_keeper"
 STORY_TITLE = "The winter I stopped answering the phone"
 CRISIS = "Reading this, I have to say it: some nights I want to die."
 
-_HASHED: dict[str, str] = {}
-
-
-@pytest.fixture(autouse=True)
-def unhurried(app: Flask) -> None:
-    app.config.update(
-        THREAD_INTERVAL_SECONDS=0,
-        REPLY_INTERVAL_SECONDS=0,
-        FIRST_DAY_MAX_THREADS=1000,
-        FIRST_DAY_MAX_REPLIES=1000,
-    )
-
-
-@pytest.fixture(autouse=True)
-def hash_each_password_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Argon2 is slow here: each password is hashed once per session."""
-    hash_password = passwords.hash_password
-
-    def once(password: str) -> str:
-        if password not in _HASHED:
-            _HASHED[password] = hash_password(password)
-        return _HASHED[password]
-
-    monkeypatch.setattr(passwords, "hash_password", once)
-
-
-def make_member(pseudonym: str, role: Role = Role.MEMBER) -> User:
-    user = add_member(pseudonym, PASSWORD, role)
-    user.recovery_codes_confirmed = True
-    return user
-
-
-def log_in(page: Page, live_server: str, pseudonym: str) -> None:
-    page.goto(live_server + "/login")
-    page.get_by_label("Pseudonym").fill(pseudonym)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    nav = page.get_by_role("navigation", name="Site")
-    expect(nav.get_by_role("link", name=pseudonym, exact=True)).to_be_visible()
+# The journey posts quickly; the pace has tests of its own.
+pytestmark = pytest.mark.usefixtures("unpaced")
 
 
 @pytest.fixture
@@ -76,16 +37,21 @@ def story(app: Flask) -> tuple[str, int]:
     db.session.flush()
     db.session.add(Report(post_id=harsh.id, reporter_id=author.id, reason=ReportReason.HARASSMENT))
     thread = db.session.get(Thread, opening.thread_id)
-    found = (f"/t/{thread.id}-{thread.slug}", opening.id)
+    found = (thread_url(thread), opening.id)
     db.session.commit()
     return found
 
 
 def test_a_reply_with_crisis_language_is_met_with_care(
-    app: Flask, live_server: str, page: Page, browser: Browser, story: tuple[str, int]
+    app: Flask,
+    live_server: str,
+    sign_in: SignIn,
+    page: Page,
+    browser: Browser,
+    story: tuple[str, int],
 ) -> None:
     path, opening = story
-    log_in(page, live_server, WRITER)
+    sign_in(page, WRITER)
     page.goto(live_server + path)
 
     page.locator(f"#p{opening}").get_by_role("link", name="Reply", exact=True).click()
@@ -102,9 +68,9 @@ def test_a_reply_with_crisis_language_is_met_with_care(
     expect(replies.last.locator(".kind-note")).to_contain_text("Reactions are switched off")
     expect(replies.last.locator(".reactions")).to_have_count(0)
 
-    db.session.rollback()
+    settle()  # a read in a new transaction, which sees the reply the server wrote
     reply_id = db.session.scalar(select(Post.id).where(Post.body == CRISIS))
-    db.session.rollback()
+    settle()
     assert reply_id is not None
 
     note.get_by_role("link", name="People you can talk to right now").click()
@@ -117,26 +83,18 @@ def test_a_reply_with_crisis_language_is_met_with_care(
     assert violations == [], "axe on take-care:\n" + "\n".join(map(str, violations))
 
     # Published: a guest, in a browser of their own, reads it.
-    guest = browser.new_context()
-    try:
-        reader = guest.new_page()
+    with another_device(browser) as reader:
         reader.goto(live_server + path)
         published = reader.locator(f"#p{reply_id}")
         expect(published).to_contain_text("some nights I want to die")
         expect(published.locator(".kind-note")).to_be_visible()
-    finally:
-        guest.close()
 
     # The moderator's queue shows it first, marked "May be at risk".
-    moderator_context = browser.new_context()
-    try:
-        moderator = moderator_context.new_page()
-        log_in(moderator, live_server, MODERATOR)
+    with another_device(browser) as moderator:
+        sign_in(moderator, MODERATOR)
         moderator.goto(live_server + "/mod")
         items = moderator.locator("section[aria-labelledby=reports-title] li.queue-item")
         expect(items).to_have_count(2)
         expect(items.first).to_have_attribute("id", f"report-{reply_id}")
         expect(items.first.locator(".tag.risk")).to_have_text("May be at risk")
         expect(items.nth(1).locator(".tag.risk")).to_have_count(0)
-    finally:
-        moderator_context.close()

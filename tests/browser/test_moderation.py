@@ -8,9 +8,19 @@ from dataclasses import dataclass
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, expect
+from support.browser import (
+    WITH_AND_WITHOUT_JS,
+    SignIn,
+    another_device,
+    axe_violations,
+    mark_page,
+    same_page,
+    settle,
+)
+from support.content import thread_url
+from support.members import make_member
 
-from forum.accounts.members import add_member
 from forum.database import db
 from forum.models import (
     Post,
@@ -23,9 +33,6 @@ from forum.models import (
     User,
 )
 
-from .conftest import axe_violations
-
-PASSWORD = "lantern over still water"
 REPORTER = "morning_tea"
 MODERATOR = "steady_keeper"
 UNKIND = "harsh_words_42"
@@ -34,20 +41,6 @@ HARSH = "Nobody wants to read this, stop posting."
 ANSWER = "Please be gentle with each other here."
 HIDDEN_TEXT = "You should all just leave me alone."
 STORY_TITLE = "Saying it out loud for the first time"
-
-# pytest-playwright's `page` runs with JavaScript, or without it for the no-js case.
-WITH_AND_WITHOUT_JS = [
-    pytest.param(True, id="js"),
-    pytest.param(
-        False, id="no-js", marks=pytest.mark.browser_context_args(java_script_enabled=False)
-    ),
-]
-
-
-def make_member(pseudonym: str, role: Role = Role.MEMBER) -> User:
-    user = add_member(pseudonym, PASSWORD, role)
-    user.recovery_codes_confirmed = True
-    return user
 
 
 @dataclass(frozen=True)
@@ -77,32 +70,10 @@ def scene() -> Scene:
         Report(post_id=anonymous.id, reporter_id=other_reporter.id, reason=ReportReason.HARASSMENT)
     )
     thread = db.session.get(Thread, opening.thread_id)
-    found = Scene(f"/t/{thread.id}-{thread.slug}", opening.id, harsh.id, answer.id, anonymous.id)
+    found = Scene(thread_url(thread), opening.id, harsh.id, answer.id, anonymous.id)
     db.session.commit()
-    db.session.rollback()  # end the test's transaction: the live server writes next
+    settle()
     return found
-
-
-def log_in(page: Page, live_server: str, pseudonym: str) -> None:
-    page.goto(live_server + "/login")
-    page.get_by_label("Pseudonym").fill(pseudonym)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    nav = page.get_by_role("navigation", name="Site")
-    expect(nav.get_by_role("link", name=pseudonym, exact=True)).to_be_visible()
-
-
-def new_page(browser: Browser, javascript: bool) -> tuple[BrowserContext, Page]:
-    context = browser.new_context(java_script_enabled=javascript)
-    return context, context.new_page()
-
-
-def mark_page(page: Page) -> None:
-    page.evaluate("window.marker = 'same page'")
-
-
-def same_page(page: Page) -> bool:
-    return page.evaluate("window.marker") == "same page"
 
 
 def assert_names_nobody_hidden(page: Page) -> None:
@@ -113,12 +84,12 @@ def assert_names_nobody_hidden(page: Page) -> None:
 
 @pytest.mark.parametrize("javascript", WITH_AND_WITHOUT_JS)
 def test_a_report_reaches_a_moderator_who_removes_the_post(
-    app: Flask, live_server: str, page: Page, browser: Browser, javascript: bool
+    app: Flask, live_server: str, sign_in: SignIn, page: Page, browser: Browser, javascript: bool
 ) -> None:
     where = scene()
 
     # A member reports the unkind reply.
-    log_in(page, live_server, REPORTER)
+    sign_in(page, REPORTER)
     page.goto(live_server + where.path)
     page.locator(f"#p{where.harsh}").get_by_role("link", name="Report", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Report this post to the moderators")
@@ -131,9 +102,8 @@ def test_a_report_reaches_a_moderator_who_removes_the_post(
     )
 
     # A moderator, on a device of their own, finds it in the queue.
-    context, moderator = new_page(browser, javascript)
-    try:
-        log_in(moderator, live_server, MODERATOR)
+    with another_device(browser, javascript) as moderator:
+        sign_in(moderator, MODERATOR)
         moderator.goto(live_server + "/mod")
         item = moderator.locator(f"#report-{where.harsh}")
         expect(item).to_contain_text("Harassment or unkindness")
@@ -179,8 +149,6 @@ def test_a_report_reaches_a_moderator_who_removes_the_post(
         assert UNKIND not in moderator.content()
         assert HARSH not in moderator.content()
         assert_names_nobody_hidden(moderator)
-    finally:
-        context.close()
 
     # The member who reported sees the tombstone, not the text.
     page.goto(live_server + where.path)
@@ -191,11 +159,11 @@ def test_a_report_reaches_a_moderator_who_removes_the_post(
 
 
 def test_a_moderator_removes_and_restores_on_the_thread_and_suspends_from_the_queue(
-    app: Flask, live_server: str, page: Page
+    app: Flask, live_server: str, sign_in: SignIn, page: Page
 ) -> None:
     """With htmx, in place, and never shown who wrote the anonymous post."""
     where = scene()
-    log_in(page, live_server, MODERATOR)
+    sign_in(page, MODERATOR)
     page.goto(live_server + where.path)
     mark_page(page)
 
@@ -226,7 +194,7 @@ def test_a_moderator_removes_and_restores_on_the_thread_and_suspends_from_the_qu
     db.session.expire_all()
     hidden = db.session.scalars(db.select(User).where(User.pseudonym == HIDDEN)).one()
     assert hidden.is_suspended
-    db.session.rollback()
+    settle()
 
 
 # --- Accessibility -------------------------------------------------------------------------
@@ -252,7 +220,7 @@ def busy_queue() -> Scene:
         RevealRequest(post_id=where.hidden, requested_by_id=admin.id, reason="An emergency: " * 3)
     )
     db.session.commit()
-    db.session.rollback()
+    settle()
     return where
 
 
@@ -282,10 +250,10 @@ PAGES = {
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("kind", list(PAGES))
 def test_axe_finds_no_violations(
-    app: Flask, live_server: str, page: Page, kind: str, scheme: str
+    app: Flask, live_server: str, sign_in: SignIn, page: Page, kind: str, scheme: str
 ) -> None:
     where = busy_queue()
-    log_in(page, live_server, MODERATOR)
+    sign_in(page, MODERATOR)
     page.emulate_media(color_scheme=scheme)
 
     PAGES[kind](page, live_server, where)
@@ -300,9 +268,11 @@ def test_axe_finds_no_violations(
     assert_names_nobody_hidden(page)
 
 
-def test_axe_on_the_report_page_with_an_error(app: Flask, live_server: str, page: Page) -> None:
+def test_axe_on_the_report_page_with_an_error(
+    app: Flask, live_server: str, sign_in: SignIn, page: Page
+) -> None:
     where = scene()
-    log_in(page, live_server, REPORTER)
+    sign_in(page, REPORTER)
     page.goto(live_server + f"/p/{where.harsh}/report")
     page.get_by_role("button", name="Send report").click()
     expect(page.get_by_text("Please choose what is wrong.").first).to_be_visible()

@@ -10,23 +10,31 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 from sqlalchemy import select
+from support.browser import (
+    ANONYMOUS,
+    DESKTOP,
+    PHONE,
+    WITH_AND_WITHOUT_JS,
+    SignIn,
+    another_device,
+    assert_fits_the_window,
+    axe_violations,
+    mark_page,
+    record_errors,
+    same_page,
+    settle,
+    submit_login,
+)
+from support.content import thread_url
+from support.members import make_member
 
-from forum.accounts import passwords
-from forum.accounts.members import add_member
 from forum.database import db
 from forum.models import Post, Reaction, ReactionKind, ReplyIntent, Thread, ThreadKind, User
 
-from .conftest import axe_violations
-
-PASSWORD = "lantern over still water"
 WRITER = "hidden_harbour_9"
 READER = "morning_tea"
-# "Anonymous", or a per-thread alias such as "Anonymous Heron".
-ANONYMOUS = re.compile(r"^Anonymous\b")
-PHONE = {"width": 360, "height": 800}
-DESKTOP = {"width": 1280, "height": 900}
 LISTENING = ReplyIntent.LISTENING
 STORY_TITLE = "The night I finally told my sister"
 STORY_BODY = (
@@ -34,67 +42,8 @@ STORY_BODY = (
     "- she listened\n- she didn't try to fix it"
 )
 
-# Each journey runs in a browser with JavaScript, and in one without it.
-WITH_AND_WITHOUT_JS = [
-    pytest.param(True, id="js"),
-    pytest.param(
-        False, id="no-js", marks=pytest.mark.browser_context_args(java_script_enabled=False)
-    ),
-]
-
-
-@pytest.fixture(autouse=True)
-def unhurried(app: Flask) -> None:
-    """Journeys post quickly and often; the pacing rules have their own unit tests."""
-    app.config.update(
-        THREAD_INTERVAL_SECONDS=0,
-        REPLY_INTERVAL_SECONDS=0,
-        FIRST_DAY_MAX_THREADS=1000,
-        FIRST_DAY_MAX_REPLIES=1000,
-    )
-
-
-# Argon2 takes about a second a hash here: each password is hashed once per session.
-_HASHED: dict[str, str] = {}
-
-
-@pytest.fixture(autouse=True)
-def hash_each_password_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    hash_password = passwords.hash_password
-
-    def once(password: str) -> str:
-        if password not in _HASHED:
-            _HASHED[password] = hash_password(password)
-        return _HASHED[password]
-
-    monkeypatch.setattr(passwords, "hash_password", once)
-
-
-# --- Helpers --------------------------------------------------------------------------------
-
-
-def make_member(pseudonym: str) -> User:
-    user = add_member(pseudonym, PASSWORD)
-    # The reminder about unconfirmed recovery codes is the accounts issue's; keep pages plain.
-    user.recovery_codes_confirmed = True
-    return user
-
-
-def log_in(page: Page, live_server: str, pseudonym: str = WRITER) -> None:
-    page.goto(live_server + "/login")
-    submit_login(page, pseudonym)
-
-
-def submit_login(page: Page, pseudonym: str) -> None:
-    page.get_by_label("Pseudonym").fill(pseudonym)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    nav = page.get_by_role("navigation", name="Site")
-    expect(nav.get_by_role("link", name=pseudonym, exact=True)).to_be_visible()
-
-
-def thread_path(thread: Thread) -> str:
-    return f"/t/{thread.id}-{thread.slug}"
+# Journeys post quickly and often; the pace has tests of its own.
+pytestmark = pytest.mark.usefixtures("unpaced")
 
 
 def post_id(article: Locator) -> int:
@@ -115,29 +64,6 @@ def replies_heading(page: Page) -> Locator:
 
 def reply_link(page: Page, post: int) -> Locator:
     return page.locator(f"#p{post}").get_by_role("link", name="Reply", exact=True)
-
-
-def mark_page(page: Page) -> None:
-    """A flag that lives as long as the document: gone if anything reloads the page."""
-    page.evaluate("window.marker = 'same page'")
-
-
-def same_page(page: Page) -> bool:
-    return page.evaluate("window.marker") == "same page"
-
-
-def record_errors(page: Page) -> list[str]:
-    """Page errors, failed requests and console errors or warnings, as they happen."""
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
-    page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type in ("error", "warning"):
-            errors.append(f"console {message.type}: {message.text}")
-
-    page.on("console", on_console)
-    return errors
 
 
 @dataclass(frozen=True)
@@ -185,20 +111,10 @@ def conversation(depth: int = 3) -> Conversation:
         )
     db.session.flush()
     story = Conversation(
-        thread_path(opening.thread), [post.id for post in chain], [post.id for post in side]
+        thread_url(opening.thread), [post.id for post in chain], [post.id for post in side]
     )
     db.session.commit()
     return story
-
-
-def settle() -> None:
-    """End the test's own transaction.
-
-    Outside a request the forum opens every SQLite transaction with BEGIN IMMEDIATE (it may
-    write), so a test that reads the database holds the write lock until its transaction
-    ends, and the live server's next write waits for it, then fails with "database is locked".
-    """
-    db.session.rollback()
 
 
 def open_warnings(page: Page) -> None:
@@ -222,10 +138,9 @@ def open_inline_reply(page: Page, parent: int) -> Locator:
 
 @pytest.mark.parametrize("javascript", WITH_AND_WITHOUT_JS)
 def test_share_a_story_anonymously_behind_a_content_warning(
-    app: Flask, live_server: str, page: Page, browser: Browser, javascript: bool
+    app: Flask, live_server: str, sign_in: SignIn, page: Page, browser: Browser, javascript: bool
 ) -> None:
     make_member(WRITER)
-    db.session.commit()
     errors = record_errors(page)
 
     # A guest is asked to log in, and comes back to the editor.
@@ -293,18 +208,13 @@ def test_share_a_story_anonymously_behind_a_content_warning(
     alias = story.locator(".byline .author").inner_text()
     story_url = page.url
     make_member(READER)
-    db.session.commit()
-    other = browser.new_context(java_script_enabled=javascript)
-    try:
-        other_page = other.new_page()
+    with another_device(browser, javascript) as other_page:
         for viewer in ("guest", READER):
             if viewer == READER:
-                log_in(other_page, live_server, READER)
+                sign_in(other_page, READER)
             other_page.goto(story_url)
             expect(other_page.locator("article.opening .author")).to_have_text(alias)
             assert WRITER not in other_page.content(), f"{viewer} sees the pseudonym"
-    finally:
-        other.close()
 
     db.session.expire_all()
     thread = db.session.scalars(select(Thread).where(Thread.title == STORY_TITLE)).one()
@@ -320,12 +230,12 @@ def test_share_a_story_anonymously_behind_a_content_warning(
 
 
 def test_reply_inline_three_levels_deep_without_a_page_load(
-    app: Flask, live_server: str, page: Page
+    app: Flask, live_server: str, sign_in: SignIn, page: Page
 ) -> None:
     story = conversation(depth=0)
     opening = story.opening
     errors = record_errors(page)
-    log_in(page, live_server)
+    sign_in(page, WRITER)
     page.goto(live_server + story.path)
     expect(replies_heading(page)).to_have_text("2 replies")
     thread_url = page.url
@@ -393,14 +303,12 @@ def assert_saved_chain(opening: int, levels: int) -> None:
 
 
 def test_reply_three_levels_deep_on_reply_pages_without_javascript(
-    app: Flask, live_server: str, browser: Browser
+    app: Flask, live_server: str, sign_in: SignIn, browser: Browser
 ) -> None:
     story = conversation(depth=0)
     opening = story.opening
-    context = browser.new_context(java_script_enabled=False)
-    try:
-        page = context.new_page()
-        log_in(page, live_server)
+    with another_device(browser, javascript=False) as page:
+        sign_in(page, WRITER)
         page.goto(live_server + story.path)
 
         parent = opening
@@ -424,14 +332,12 @@ def test_reply_three_levels_deep_on_reply_pages_without_javascript(
             parent = new
 
         assert_saved_chain(opening, levels=3)
-    finally:
-        context.close()
 
 
-def test_cancel_an_inline_reply(app: Flask, live_server: str, page: Page) -> None:
+def test_cancel_an_inline_reply(app: Flask, live_server: str, sign_in: SignIn, page: Page) -> None:
     story = conversation(depth=1)
     reply = story.chain[1]
-    log_in(page, live_server)
+    sign_in(page, WRITER)
     page.goto(live_server + story.path)
 
     slot = open_inline_reply(page, reply)
@@ -444,10 +350,12 @@ def test_cancel_an_inline_reply(app: Flask, live_server: str, page: Page) -> Non
 
 
 @pytest.mark.parametrize("javascript", WITH_AND_WITHOUT_JS)
-def test_react_and_take_it_back(app: Flask, live_server: str, page: Page, javascript: bool) -> None:
+def test_react_and_take_it_back(
+    app: Flask, live_server: str, sign_in: SignIn, page: Page, javascript: bool
+) -> None:
     story = conversation(depth=1)
     reply = story.chain[1]  # WRITER's, with one "Thank you" from READER
-    log_in(page, live_server, READER)
+    sign_in(page, READER)
     page.goto(live_server + story.path)
     if javascript:
         mark_page(page)
@@ -486,10 +394,12 @@ def test_react_and_take_it_back(app: Flask, live_server: str, page: Page, javasc
 
 
 @pytest.mark.parametrize("javascript", WITH_AND_WITHOUT_JS)
-def test_edit_own_reply(app: Flask, live_server: str, page: Page, javascript: bool) -> None:
+def test_edit_own_reply(
+    app: Flask, live_server: str, sign_in: SignIn, page: Page, javascript: bool
+) -> None:
     story = conversation(depth=1)
     reply = story.chain[1]  # WRITER's
-    log_in(page, live_server)
+    sign_in(page, WRITER)
     page.goto(live_server + story.path)
 
     # Within the grace period, a silent fix.
@@ -522,13 +432,15 @@ def test_edit_own_reply(app: Flask, live_server: str, page: Page, javascript: bo
 
 
 @pytest.mark.parametrize("javascript", WITH_AND_WITHOUT_JS)
-def test_delete_own_replies(app: Flask, live_server: str, page: Page, javascript: bool) -> None:
+def test_delete_own_replies(
+    app: Flask, live_server: str, sign_in: SignIn, page: Page, javascript: bool
+) -> None:
     story = conversation(depth=2)
     answered, answer = story.chain[1], story.chain[2]  # WRITER's, and READER's under it
     writer = db.session.scalars(select(User).where(User.pseudonym == WRITER)).one()
     leaf_id = db.session.get(Post, story.side[1]).reply(writer, "A leaf of mine.").id
     db.session.commit()
-    log_in(page, live_server)
+    sign_in(page, WRITER)
     page.goto(live_server + story.path)
     expect(replies_heading(page)).to_have_text("5 replies")
 
@@ -611,10 +523,10 @@ PAGES: dict[str, Callable[[Page, str, Conversation], None]] = {
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("kind", list(PAGES))
 def test_axe_finds_no_violations(
-    app: Flask, live_server: str, page: Page, kind: str, scheme: str
+    app: Flask, live_server: str, sign_in: SignIn, page: Page, kind: str, scheme: str
 ) -> None:
     story = conversation(depth=3)
-    log_in(page, live_server)
+    sign_in(page, WRITER)
     page.emulate_media(color_scheme=scheme)
     PAGES[kind](page, live_server, story)
     violations = axe_violations(page)
@@ -626,9 +538,11 @@ def test_axe_finds_no_violations(
 # --- 7. A narrow phone, and pictures for people ---------------------------------------------
 
 
-def test_writing_fits_a_narrow_phone(app: Flask, live_server: str, page: Page) -> None:
+def test_writing_fits_a_narrow_phone(
+    app: Flask, live_server: str, sign_in: SignIn, page: Page
+) -> None:
     story = conversation(depth=app.config["MAX_VISIBLE_DEPTH"])
-    log_in(page, live_server)
+    sign_in(page, WRITER)
     page.set_viewport_size(PHONE)
 
     checks = [
@@ -638,8 +552,7 @@ def test_writing_fits_a_narrow_phone(app: Flask, live_server: str, page: Page) -
     ]
     for name, go in checks:
         go(page, live_server, story)
-        scroll_width = page.evaluate("document.documentElement.scrollWidth")
-        assert scroll_width <= PHONE["width"], f"{name} scrolls sideways: {scroll_width}px"
+        assert_fits_the_window(page, name)
     # The form under the deepest reply shown stays on the screen, wide enough to write in
     # (a floor, not a comfort: about 20 characters a line).
     thread_with_open_reply_form(page, live_server, story)
@@ -650,27 +563,32 @@ def test_writing_fits_a_narrow_phone(app: Flask, live_server: str, page: Page) -
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
 
 
+@pytest.mark.screenshots
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_screenshots_for_review(
-    app: Flask, live_server: str, page: Page, screenshot_dir: Path, scheme: str
+    app: Flask, live_server: str, sign_in: SignIn, page: Page, screenshot_dir: Path, scheme: str
 ) -> None:
-    """Not asserted: test-results/screenshots/ is for a person to look at."""
+    """Pictures in test-results/screenshots/ for a person to look at (`make screenshots`);
+    each page photographed fits its window."""
     story = conversation(depth=4)
-    log_in(page, live_server)
+    sign_in(page, WRITER)
     page.emulate_media(color_scheme=scheme)
 
     for size in (PHONE, DESKTOP):
         page.set_viewport_size(size)
         width = size["width"]
         compose_with_preview(page, live_server, story)
+        assert_fits_the_window(page, f"the compose preview at {width}px")
         page.screenshot(
             path=screenshot_dir / f"posting-compose-preview-{width}-{scheme}.png", full_page=True
         )
         page.goto(live_server + story.path)
+        assert_fits_the_window(page, f"the replies at {width}px")
         page.screenshot(
             path=screenshot_dir / f"posting-replies-{width}-{scheme}.png", full_page=True
         )
         thread_with_open_reply_form(page, live_server, story)
+        assert_fits_the_window(page, f"the reply form at {width}px")
         page.screenshot(
             path=screenshot_dir / f"posting-reply-form-{width}-{scheme}.png", full_page=True
         )

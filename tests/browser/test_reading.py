@@ -7,13 +7,25 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, expect
+from playwright.sync_api import Browser, Page, expect
+from support.browser import (
+    ANONYMOUS,
+    DESKTOP,
+    PHONE,
+    another_device,
+    assert_fits_the_window,
+    axe_violations,
+    mark_page,
+    record_errors,
+    record_set_cookies,
+    same_page,
+)
+from support.content import thread_url
+from support.members import make_member
 
 from forum.article import DEFAULT_ARTICLE, ArticleSource, import_article
 from forum.database import db
-from forum.models import Post, Thread, ThreadKind, User
-
-from .conftest import axe_violations
+from forum.models import Post, Thread, ThreadKind
 
 ARTICLE_SECTIONS = [
     "Why Is There Stigma Around Seeking Help?",
@@ -24,16 +36,6 @@ ARTICLE_SECTIONS = [
 ]
 # Written by the member behind the anonymous reply; must never reach a page.
 HIDDEN_PSEUDONYM = "secret_author_7"
-# "Anonymous", or a per-thread alias such as "Anonymous Heron".
-ANONYMOUS = re.compile(r"^Anonymous\b")
-PHONE = {"width": 360, "height": 800}
-DESKTOP = {"width": 1280, "height": 900}
-
-
-def member(pseudonym: str) -> User:
-    user = User(pseudonym=pseudonym, pseudonym_key=pseudonym.casefold(), password_hash="unusable")
-    db.session.add(user)
-    return user
 
 
 def publish_article() -> Thread:
@@ -50,7 +52,7 @@ class DeepThread:
 
     @property
     def url(self) -> str:
-        return f"/t/{self.thread.id}-{self.thread.slug}"
+        return thread_url(self.thread)
 
     @property
     def deepest_visible(self) -> Post:
@@ -60,8 +62,12 @@ class DeepThread:
 def deep_thread() -> DeepThread:
     """A story whose replies nest 9 levels deep on one branch (deeper than a thread page
     shows), with a shorter branch beside it and an anonymous reply inside the deep one."""
-    wren, harbour, tea = member("Wren"), member("quiet_harbour"), member("morning-tea")
-    hidden = member(HIDDEN_PSEUDONYM)
+    wren, harbour, tea = (
+        make_member("Wren"),
+        make_member("quiet_harbour"),
+        make_member("morning-tea"),
+    )
+    hidden = make_member(HIDDEN_PSEUDONYM)
     opening = Thread.start(
         ThreadKind.STORY,
         "The first time I told someone I wasn't okay",
@@ -90,7 +96,7 @@ def deep_thread() -> DeepThread:
 
 def conversations(count: int) -> list[Thread]:
     """`count` unpinned threads, oldest first (the home page lists them newest first)."""
-    author = member("north_light")
+    author = make_member("north_light")
     return [
         Thread.start(
             ThreadKind.DISCUSSION, f"Conversation number {n}", "How are you today?", author
@@ -199,8 +205,7 @@ def test_deep_replies_fit_a_narrow_phone(app: Flask, live_server: str, page: Pag
         (f"/p/{story.chain[6].id}", story.chain[9]),
     ]:
         page.goto(live_server + path)
-        scroll_width = page.evaluate("document.documentElement.scrollWidth")
-        assert scroll_width <= PHONE["width"], f"{path} scrolls sideways: {scroll_width}px"
+        assert_fits_the_window(page, path)
         box = page.locator(f"#p{deepest.id}").bounding_box()
         assert box is not None
         assert box["width"] >= 200, f"{path}: the deepest reply is {box['width']}px wide"
@@ -221,7 +226,7 @@ def test_older_conversations_load_in_place_with_htmx(
     page.goto(live_server + "/")
     expect_listed(page, titles[:3])
     home_url = page.url
-    page.evaluate("window.__samePage = true")
+    mark_page(page)
 
     page.get_by_role("link", name="Older conversations").click()
     expect_listed(page, titles[:6])
@@ -231,7 +236,7 @@ def test_older_conversations_load_in_place_with_htmx(
     expect_listed(page, titles)
     expect(page.get_by_role("link", name="Older conversations")).to_have_count(0)
 
-    assert page.evaluate("window.__samePage") is True, "the page was reloaded"
+    assert same_page(page), "the page was reloaded"
     assert page.url == home_url
     # The pinned article stays where it was, once.
     expect(page.locator(".pinned .thread-item")).to_have_count(1)
@@ -245,9 +250,7 @@ def test_older_conversations_work_without_javascript(
     titles = [thread.title for thread in reversed(conversations(7))]
     db.session.commit()
 
-    context = browser.new_context(java_script_enabled=False)
-    try:
-        page = context.new_page()
+    with another_device(browser, javascript=False) as page:
         page.goto(live_server + "/")
         expect_listed(page, titles[:3])
 
@@ -260,8 +263,6 @@ def test_older_conversations_work_without_javascript(
         page.get_by_role("link", name="Older conversations").click()
         expect_listed(page, titles[6:])
         expect(page.get_by_role("link", name="Older conversations")).to_have_count(0)
-    finally:
-        context.close()
 
 
 # --- Self-contained, private, quiet -------------------------------------------------------
@@ -285,16 +286,8 @@ def test_pages_load_nothing_from_elsewhere_and_log_no_errors(
     db.session.commit()
 
     requests: list[str] = []
-    errors: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
-    page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
-    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type in ("error", "warning"):
-            errors.append(f"console {message.type}: {message.text}")
-
-    page.on("console", on_console)
+    errors = record_errors(page)
     page.add_init_script(CSP_RECORDER)
 
     page.goto(live_server + "/")
@@ -320,14 +313,7 @@ def test_a_guest_gets_no_cookie(app: Flask, live_server: str, page: Page) -> Non
     publish_article()
     story = deep_thread()
     db.session.commit()
-    set_cookies: list[str] = []
-
-    def on_request_finished(request: Request) -> None:
-        response = request.response()
-        if response and response.header_value("set-cookie"):
-            set_cookies.append(request.url)
-
-    page.on("requestfinished", on_request_finished)
+    set_cookies = record_set_cookies(page)
 
     page.goto(live_server + "/")
     page.get_by_role("link", name=story.thread.title).click()
@@ -342,11 +328,13 @@ def test_a_guest_gets_no_cookie(app: Flask, live_server: str, page: Page) -> Non
 # --- Pictures for people ----------------------------------------------------------------------
 
 
+@pytest.mark.screenshots
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_screenshots_for_review(
     app: Flask, live_server: str, page: Page, screenshot_dir: Path, scheme: str
 ) -> None:
-    """Not asserted: test-results/screenshots/ is for a person to look at."""
+    """Pictures in test-results/screenshots/ for a person to look at (`make screenshots`);
+    each page photographed fits its window."""
     publish_article()
     story = deep_thread()
     conversations(3)
@@ -357,6 +345,7 @@ def test_screenshots_for_review(
         page.set_viewport_size(size)
         for name, path in [("home", "/"), ("thread", story.url)]:
             page.goto(live_server + path)
+            assert_fits_the_window(page, f"{path} at {size['width']}px")
             page.screenshot(
                 path=screenshot_dir / f"{name}-{size['width']}-{scheme}.png", full_page=True
             )

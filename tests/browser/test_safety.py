@@ -2,21 +2,14 @@
 Quick exit (a click, or Escape three times) leaves for a neutral site and Back does not come
 back, it still leaves without JavaScript, and the help and privacy pages pass axe."""
 
-import threading
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
-from werkzeug.serving import make_server
+from support.browser import PHONE, another_device, assert_fits_the_window, axe_violations, serving
+from support.content import start_thread, thread_of, thread_url
 from werkzeug.wrappers import Request, Response
-
-from forum.database import db
-from forum.models import Thread, ThreadKind
-
-from .conftest import axe_violations
-
-PHONE = {"width": 360, "height": 800}
 
 
 @Request.application
@@ -27,25 +20,16 @@ def neutral_site(request: Request) -> Response:
     return Response(body, mimetype="text/html")
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def neutral() -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, neutral_site, threaded=True)
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="neutral", daemon=True
-    )
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    """The neutral site, served once for the module: it keeps no state between tests."""
+    with serving(neutral_site) as url:
+        yield url
 
 
 @pytest.fixture
 def story_url(app: Flask) -> str:
-    opening = Thread.start(ThreadKind.STORY, "A hard week", "It has been a hard week.", None)
-    db.session.commit()
-    thread = db.session.get(Thread, opening.thread_id)
-    return f"/t/{thread.id}-{thread.slug}"
+    return thread_url(thread_of(start_thread(title="A hard week", body="It has been a hard week.")))
 
 
 @pytest.fixture
@@ -138,16 +122,21 @@ def test_escape_works_while_typing_in_a_field(
 def test_escape_pressed_slowly_or_twice_stays(
     app: Flask, live_server: str, page: Page, neutral: str, exit_to: str
 ) -> None:
-    """Escape closes things in many places: only three quick presses mean "leave"."""
+    """Escape closes things in many places: only three quick presses mean "leave".
+
+    The page's clock is Playwright's (it runs on, and jumps forward when told), so the pauses
+    between presses take no real time: the script measures them with performance.now().
+    """
+    page.clock.install()
     page.goto(live_server + "/help")
 
     page.keyboard.press("Escape")
     page.keyboard.press("Escape")  # twice
-    page.wait_for_timeout(1700)
+    page.clock.fast_forward(1700)
     page.keyboard.press("Escape")  # the two before are too old to count
-    page.wait_for_timeout(800)
+    page.clock.fast_forward(800)
     page.keyboard.press("Escape")  # three in 2.5 s, but only two within 1.5 s
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(300)  # real time, for a navigation to start if one were coming
 
     expect(page).to_have_url(live_server + "/help")
     expect(page.locator("body")).to_be_visible()
@@ -156,14 +145,10 @@ def test_escape_pressed_slowly_or_twice_stays(
 def test_quick_exit_works_without_javascript(
     app: Flask, live_server: str, browser: Browser, exit_to: str
 ) -> None:
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    try:
+    with another_device(browser, javascript=False) as page:
         page.goto(live_server + "/")
         page.get_by_role("link", name="Quick exit").click()
         expect(page).to_have_url(exit_to)
-    finally:
-        context.close()
 
 
 def test_help_and_quick_exit_are_visible_on_a_phone(
@@ -177,8 +162,7 @@ def test_help_and_quick_exit_are_visible_on_a_phone(
             expect(link).to_be_in_viewport(ratio=1)
             box = link.bounding_box()
             assert box["height"] >= 24, f"{name} on {path} is a small target: {box}"
-        width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= PHONE["width"], f"{path} scrolls sideways: {width}px"
+        assert_fits_the_window(page, path)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

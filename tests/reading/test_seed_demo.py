@@ -1,0 +1,62 @@
+"""`forum seed-demo`: demo stories and nested replies for trying the forum out, added once."""
+
+from sqlalchemy import select
+from support.content import thread_url
+from support.pages import parse
+from support.rows import count
+
+from forum.database import db
+from forum.models import Post, Thread, ThreadKind, User
+
+
+def test_seed_demo_adds_stories_with_nested_replies(cli, client):
+    """After seeding, the home page has conversations and their replies nest."""
+    result = cli.invoke(args=["seed-demo"])
+
+    assert result.exit_code == 0, result.output
+    assert "Demo stories and replies added." in result.output
+    threads = db.session.scalars(select(Thread)).all()
+    assert {thread.kind for thread in threads} >= {ThreadKind.STORY, ThreadKind.DISCUSSION}
+    posts = db.session.scalars(select(Post)).all()
+    assert max(post.depth for post in posts) >= 3
+    for thread in threads:
+        replies = [p for p in posts if p.thread_id == thread.id and p.parent_id is not None]
+        assert thread.reply_count == len(replies), thread.title
+
+    home = parse(client.get("/").get_data(as_text=True))
+    assert {a.text for a in home.find_all("a", class_="thread-title")} == {t.title for t in threads}
+    busiest = max(threads, key=lambda thread: thread.reply_count)
+    page = parse(client.get(thread_url(busiest)).get_data(as_text=True))
+    assert page.find("ol", class_="reply-tree").find("ol", class_="reply-tree") is not None
+
+
+def test_seed_demo_twice_refuses_with_a_clear_message(cli):
+    """Running it again by mistake doubles nothing and says why."""
+    cli.invoke(args=["seed-demo"])
+    before = (count(User), count(Thread), count(Post))
+
+    result = cli.invoke(args=["seed-demo"])
+
+    assert result.exit_code != 0
+    assert "already here" in result.output
+    assert "Traceback" not in result.output
+    assert (count(User), count(Thread), count(Post)) == before
+
+
+def test_demo_anonymous_posts_do_not_reveal_who_wrote_them(cli, client):
+    """slow_steps posts anonymously in two demo threads: their pseudonym is on neither page."""
+    cli.invoke(args=["seed-demo"])
+    author = db.session.scalars(select(User).where(User.pseudonym == "slow_steps")).one()
+    anonymous_posts = db.session.scalars(
+        select(Post).where(Post.author_id == author.id, Post.anonymous)
+    ).all()
+    threads = {post.thread_id: db.session.get(Thread, post.thread_id) for post in anonymous_posts}
+    assert len(threads) == 2
+
+    for thread in threads.values():
+        html = client.get(thread_url(thread)).get_data(as_text=True)
+        page = parse(html)
+        for post in anonymous_posts:
+            if post.thread_id == thread.id:
+                assert page.by_id(f"p{post.id}") is not None, "the post is on the page"
+        assert "slow_steps" not in html.casefold()

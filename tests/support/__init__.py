@@ -1,0 +1,15 @@
+"""What the tests share, each thing written once under one name (tests/ is on pytest's path,
+so a test imports `from support.pages import page`):
+
+- config: the settings the apps under test get, and each xdist worker's own database names;
+- databases: a freshly migrated database for every test (SQLite copies, PostgreSQL schemas);
+- templates: compiled Jinja templates shared by the apps of one process;
+- clients: test clients as devices: a guest's, or a signed-in member's;
+- members: making members as joining does, and their recovery codes;
+- content: threads and replies, their addresses, and the posting pace switched off;
+- rows: reading rows back as the database has them now;
+- pages: a small HTML tree, and the parts of a page the tests read;
+- forms: sending forms as a browser does (log in, join, compose, reply...);
+- moderation: the moderators' scene, their forms, and the queue and log as shown;
+- browser: Playwright helpers (serving an app, logging in, axe-core, watching a page).
+"""
