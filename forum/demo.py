@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from .accounts.pseudonyms import likeness_key
 from .database import db, utcnow
 from .models import Post, Thread, ThreadKind, User
 
@@ -66,7 +67,7 @@ DEMO_THREADS = [
 def _member(pseudonym: str) -> User:
     # Demo members have no password ("!" is no hash at all): they exist to be read, not
     # logged into.
-    user = User(pseudonym=pseudonym, pseudonym_key=pseudonym.casefold(), password_hash="!")
+    user = User(pseudonym=pseudonym, pseudonym_key=likeness_key(pseudonym), password_hash="!")
     db.session.add(user)
     return user
 
@@ -79,7 +80,7 @@ def _add_replies(parent: Post, replies: list, members: dict[str, User]) -> None:
 
 def seed_demo() -> bool:
     """Add the demo content; False when it is already there."""
-    if db.session.scalar(select(User).where(User.pseudonym_key == DEMO_MEMBERS[0].casefold())):
+    if db.session.scalar(select(User).where(User.pseudonym_key == likeness_key(DEMO_MEMBERS[0]))):
         return False
     members = {name: _member(name) for name in DEMO_MEMBERS}
     for kind, author, anonymous, title, body, replies in DEMO_THREADS:

@@ -60,3 +60,15 @@ def test_demo_anonymous_posts_do_not_reveal_who_wrote_them(cli, client):
             if post.thread_id == thread.id:
                 assert page.by_id(f"p{post.id}") is not None, "the post is on the page"
         assert "slow_steps" not in html.casefold()
+
+
+def test_every_demo_members_profile_opens_from_their_byline(cli, client):
+    """Demo members are found by name as joining members are (by their likeness key), so the
+    links on their bylines lead to their profiles."""
+    cli.invoke(args=["seed-demo"])
+    names = db.session.scalars(select(User.pseudonym)).all()
+
+    for name in names:
+        response = client.get(f"/u/{name}")
+        assert response.status_code == 200, name
+        assert parse(response.get_data(as_text=True)).find("h1").text == name
