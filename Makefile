@@ -36,8 +36,10 @@ run: setup
 
 ## The whole suite, browser tests included, in parallel (TEST_WORKERS). Set TEST_DATABASE_URL to
 ## run it on PostgreSQL, and TEST_REDIS_URL to keep rate limits in Redis.
+# worksteal: a worker that runs out takes tests queued for the other, so a few long browser
+# tests left on one worker don't keep the other idle at the end.
 test: setup
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 ## Pictures of the main pages, light and dark, phone and desktop, in test-results/screenshots/
 ## for a person to review (left out of `make test`).

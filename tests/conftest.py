@@ -1,5 +1,5 @@
-"""Fixtures every test may use: a forum app on a fresh database of its own, an isolated test
-client, and a few members and settings that many tests share.
+"""Fixtures every test may use: the forum app, as new for each test, on an emptied database, an
+isolated test client, and a few members and settings that many tests share.
 
 The database is SQLite unless TEST_DATABASE_URL names a PostgreSQL server, and rate limits are
 kept in memory unless TEST_REDIS_URL names a Redis database: see support/config.py, which also
@@ -11,32 +11,30 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import redis
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import event
-from support.clients import IsolatedClient, device
-from support.config import REDIS_URL, TEST_DATABASE_URL, forum_config
+from support.apps import ReusedApp, build_app, forget_rate_limits
+from support.clients import device
+from support.config import TEST_DATABASE_URL
 from support.content import unpace
 from support.databases import (
-    copy_sqlite_template,
     create_postgresql_schema,
     create_sqlite_template,
     drop_postgresql_schema,
-    empty_postgresql_tables,
+    empty_database,
+    restore_sqlite,
 )
 from support.members import make_member
 from support.moderation import ANOTHER, AUTHOR, MODERATOR, READER
-from support.templates import COMPILED_TEMPLATES
 
-from forum import create_app
 from forum.database import db
 from forum.models import Role, User
 
 
 @pytest.fixture(scope="session")
 def database_template(tmp_path_factory) -> Iterator[str]:
-    """The migrated database of this process: a SQLite file to copy, or a PostgreSQL URL."""
+    """The migrated database of this process: a SQLite file to restore from, or a PostgreSQL URL."""
     if TEST_DATABASE_URL:
         yield create_postgresql_schema()
         drop_postgresql_schema()
@@ -44,28 +42,42 @@ def database_template(tmp_path_factory) -> Iterator[str]:
         yield str(create_sqlite_template(tmp_path_factory.mktemp("template")))
 
 
-@pytest.fixture
-def database_uri(database_template: str, tmp_path: Path) -> str:
+@pytest.fixture(scope="session")
+def database_uri(database_template: str, tmp_path_factory) -> str:
+    """The database the tests of this process work in, emptied before each test: on SQLite a
+    file of its own, on PostgreSQL the process's schema."""
     if TEST_DATABASE_URL:
-        empty_postgresql_tables(database_template)
         return database_template
-    return copy_sqlite_template(Path(database_template), tmp_path)
+    database = tmp_path_factory.mktemp("database") / "forum.db"
+    restore_sqlite(Path(database_template), database)
+    return f"sqlite:///{database}"
+
+
+@pytest.fixture(scope="session")
+def reused_app(database_uri: str) -> ReusedApp:
+    return ReusedApp(database_uri)
 
 
 @pytest.fixture
-def app(database_uri: str) -> Iterator[Flask]:
-    if REDIS_URL:
-        # Each test starts with no rate-limit counts (the limiter is one object for every app
-        # of the run, so a key prefix alone would not keep tests apart). The database is this
-        # process's own, so no other worker's counts are lost.
-        redis.Redis.from_url(REDIS_URL).flushdb()
-    app = create_app(forum_config(database_uri))
-    app.test_client_class = IsolatedClient
-    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
+def app(
+    request: pytest.FixtureRequest,
+    reused_app: ReusedApp,
+    database_template: str,
+    database_uri: str,
+) -> Iterator[Flask]:
+    """The forum as new: an empty database, the configuration as built, no rate-limit counts
+    (see support/apps.py). Tests marked `own_app` get an app built for them alone."""
+    empty_database(database_template, database_uri)
+    forget_rate_limits()
+    if request.node.get_closest_marker("own_app"):
+        app = build_app(database_uri)
+    else:
+        app = reused_app.as_built()
     with app.app_context():
         yield app
         db.session.remove()
         db.engine.dispose()
+    reused_app.check_unchanged()
 
 
 @pytest.fixture

@@ -3,6 +3,11 @@
 Playwright's own browser download is never used (the machines that run the suite cannot fetch
 it, and Debian's Chromium is the one installed): the session launches the system Chromium,
 with the flags it needs to run as root in a container without a display or GPU.
+
+Headless runs prefer Debian's `chromium-headless-shell`, the same Chromium release built
+without the browser's windows: it is what Playwright itself runs headless, and here it opens a
+browser context in a quarter of the time the full browser takes, which more than halves the
+browser tests. Without it (or with --headed) the full `chromium` runs them.
 """
 
 import os
@@ -16,7 +21,8 @@ from playwright.sync_api import Page
 from support.browser import SignIn, serving
 from support.browser import sign_in as sign_in_with_cookie
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+HEADLESS_SHELL = shutil.which("chromium-headless-shell")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -32,7 +38,11 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     # Chains to pytest-playwright's fixture, so --headed and --slowmo still work.
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+    headless = browser_type_launch_args.get("headless", True)
+    executable = os.environ.get("CHROMIUM_PATH") or (
+        HEADLESS_SHELL if headless and HEADLESS_SHELL else CHROMIUM
+    )
+    return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_ARGS}
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
-from support.browser import SignIn, another_device, axe_violations, settle
+from support.browser import SignIn, another_device, assert_accessible, settle
 from support.content import thread_url
 from support.members import make_member
 
@@ -79,8 +79,7 @@ def test_a_reply_with_crisis_language_is_met_with_care(
     expect(page.locator("section.country li.resource").first).to_be_visible()
     expect(page.get_by_role("link", name="More places to find help, by country")).to_be_visible()
 
-    violations = axe_violations(page)
-    assert violations == [], "axe on take-care:\n" + "\n".join(map(str, violations))
+    assert_accessible(page, "take-care")
 
     # Published: a guest, in a browser of their own, reads it.
     with another_device(browser) as reader:

@@ -13,7 +13,7 @@ from support.browser import (
     WITH_AND_WITHOUT_JS,
     SignIn,
     another_device,
-    axe_violations,
+    assert_accessible,
     mark_page,
     same_page,
     settle,
@@ -247,24 +247,19 @@ PAGES = {
 }
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("kind", list(PAGES))
 def test_axe_finds_no_violations(
-    app: Flask, live_server: str, sign_in: SignIn, page: Page, kind: str, scheme: str
+    app: Flask, live_server: str, sign_in: SignIn, page: Page, kind: str
 ) -> None:
     where = busy_queue()
     sign_in(page, MODERATOR)
-    page.emulate_media(color_scheme=scheme)
 
     PAGES[kind](page, live_server, where)
     if kind == "queue":
         expect(page.locator("li.queue-item")).to_have_count(5)  # 3 reports, 1 waiting, 1 reveal
     open_everything(page)
 
-    violations = axe_violations(page)
-    assert violations == [], f"axe on {kind} ({scheme}, {page.url}):\n" + "\n".join(
-        map(str, violations)
-    )
+    assert_accessible(page, kind)
     assert_names_nobody_hidden(page)
 
 
@@ -277,5 +272,4 @@ def test_axe_on_the_report_page_with_an_error(
     page.get_by_role("button", name="Send report").click()
     expect(page.get_by_text("Please choose what is wrong.").first).to_be_visible()
 
-    violations = axe_violations(page)
-    assert violations == [], "\n".join(map(str, violations))
+    assert_accessible(page, "the report page with an error")

@@ -2,8 +2,8 @@
 so a test imports `from support.pages import page`):
 
 - config: the settings the apps under test get, and each xdist worker's own database names;
-- databases: a freshly migrated database for every test (SQLite copies, PostgreSQL schemas);
-- templates: compiled Jinja templates shared by the apps of one process;
+- apps: the forum app of a test process, put back as built before each test;
+- databases: a freshly migrated database for every test (SQLite restores, PostgreSQL schemas);
 - clients: test clients as devices: a guest's, or a signed-in member's;
 - members: making members as joining does, and their recovery codes;
 - content: threads and replies, their addresses, and the posting pace switched off;

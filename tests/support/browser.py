@@ -199,10 +199,11 @@ def axe_violations(page: Page) -> list[dict]:
     So axe is offered at a same-origin URL that Playwright answers from node_modules; the
     server never sees the request.
     """
-    origin = urlsplit(page.url)
-    axe_url = f"{origin.scheme}://{origin.netloc}/__tests__/axe.min.js"
-    page.route(axe_url, lambda route: route.fulfill(path=AXE, content_type="text/javascript"))
-    page.add_script_tag(url=axe_url)
+    if page.evaluate("typeof axe === 'undefined'"):
+        origin = urlsplit(page.url)
+        axe_url = f"{origin.scheme}://{origin.netloc}/__tests__/axe.min.js"
+        page.route(axe_url, lambda route: route.fulfill(path=AXE, content_type="text/javascript"))
+        page.add_script_tag(url=axe_url)
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         {
@@ -215,3 +216,29 @@ def axe_violations(page: Page) -> list[dict]:
         }
         for violation in result["violations"]
     ]
+
+
+COLOUR_SCHEMES = ("light", "dark")
+
+
+def axe_violations_by_scheme(page: Page) -> dict[str, list[dict]]:
+    """axe-core's violations on the page as it is now, in each colour scheme that has any.
+
+    The scheme is switched in place (the stylesheet follows prefers-color-scheme), so both are
+    checked in the state the test brought the page to, with one visit.
+    """
+    found = {}
+    for scheme in COLOUR_SCHEMES:
+        page.emulate_media(color_scheme=scheme)
+        assert page.evaluate(f"matchMedia('(prefers-color-scheme: {scheme})').matches")
+        if violations := axe_violations(page):
+            found[scheme] = violations
+    return found
+
+
+def assert_accessible(page: Page, what: str) -> None:
+    """axe-core finds nothing on the page, light or dark; `what` names the page in the message."""
+    found = axe_violations_by_scheme(page)
+    assert found == {}, f"axe on {what} ({page.url}):\n" + "\n".join(
+        f"{scheme}: {violation}" for scheme, violations in found.items() for violation in violations
+    )

@@ -8,7 +8,6 @@ tables or counters that another is using.
 """
 
 import os
-import uuid
 from urllib.parse import urlsplit, urlunsplit
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
@@ -51,9 +50,8 @@ def forum_config(database_uri: str) -> dict:
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": database_uri,
+        # Emptied before every test (support/apps.py), so no test's counts reach another.
         "RATELIMIT_STORAGE_URI": REDIS_URL or "memory://",
-        # Each app counts its own requests, so one test's limits never leak into another's.
-        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         "SITE_NAME": "Test Forum",
         # Hashing at production cost takes about a second a password here and proves nothing
         # more; accounts/test_password_hashing.py checks that deployments keep argon2's

@@ -1,16 +1,18 @@
 """A freshly migrated database for every test.
 
-SQLite: the migrations build a template file once per process, and each test gets a copy of
-its own. PostgreSQL: the migrations build the tables once per process, in a schema of the
-process's own (`test_main`, or `test_gw0`, `test_gw1`... under pytest-xdist), and each test
-starts by emptying them.
+SQLite: the migrations build a template file once per process, and each test starts with the
+process's database file restored from it. PostgreSQL: the migrations build the tables once per
+process, in a schema of the process's own (`test_main`, or `test_gw0`, `test_gw1`... under
+pytest-xdist), and each test starts by emptying them and restarting their ids.
 """
 
-import shutil
+import sqlite3
+from contextlib import closing
+from functools import cache
 from pathlib import Path
 
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import Engine, create_engine, make_url, text
 
 from forum import create_app
 from forum.config import with_driver
@@ -27,9 +29,13 @@ def migrate(database_uri: str) -> None:
 
 
 def postgresql_schema_url(schema: str) -> str:
-    """TEST_DATABASE_URL, with every connection's search path set to `schema` alone."""
+    """TEST_DATABASE_URL, with every connection's search path set to `schema` alone.
+
+    Its commits also don't wait for the server's disk (`synchronous_commit=off`): a test's data
+    needn't survive a crash of the server, and what other connections see is unchanged.
+    """
     url = make_url(with_driver(TEST_DATABASE_URL))
-    url = url.update_query_dict({"options": f"-csearch_path={schema}"})
+    url = url.update_query_dict({"options": f"-csearch_path={schema} -csynchronous_commit=off"})
     return url.render_as_string(hide_password=False)
 
 
@@ -53,18 +59,40 @@ def create_postgresql_schema() -> str:
 
 
 def drop_postgresql_schema() -> None:
+    _schema_engine.cache_clear()
     # A connection left in a transaction would make the drop wait for ever: give up instead.
     _on_server("SET lock_timeout = '30s'", f'DROP SCHEMA IF EXISTS "{worker_schema()}" CASCADE')
 
 
+@cache
+def _schema_engine(url: str) -> Engine:
+    """One connection pool per schema for emptying it, kept for the whole run."""
+    return create_engine(url)
+
+
+@cache
+def _emptying(url: str) -> str:
+    """Delete every row, children before parents, and start every id sequence again at 1.
+
+    DELETE, not TRUNCATE: a test leaves a few rows, and TRUNCATE (which replaces each table's
+    files) took 50 ms a test here where these statements take 3.
+    """
+    with _schema_engine(url).connect() as connection:
+        sequences = connection.scalars(
+            text(
+                "SELECT sequence_name FROM information_schema.sequences"
+                " WHERE sequence_schema = current_schema()"
+            )
+        ).all()
+    return ";".join(
+        [f'DELETE FROM "{table.name}"' for table in reversed(db.metadata.sorted_tables)]
+        + [f"SELECT setval('\"{sequence}\"', 1, false)" for sequence in sequences]
+    )
+
+
 def empty_postgresql_tables(url: str) -> None:
-    engine = create_engine(url)
-    try:
-        with engine.begin() as connection:
-            tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
-            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    finally:
-        engine.dispose()
+    with _schema_engine(url).begin() as connection:
+        connection.exec_driver_sql(_emptying(url))
 
 
 def create_sqlite_template(directory: Path) -> Path:
@@ -73,7 +101,16 @@ def create_sqlite_template(directory: Path) -> Path:
     return template
 
 
-def copy_sqlite_template(template: Path, directory: Path) -> str:
-    copy = directory / "forum.db"
-    shutil.copyfile(template, copy)
-    return f"sqlite:///{copy}"
+def restore_sqlite(template: Path, database: Path) -> None:
+    """`database` made the same as `template`, page for page, by SQLite's own backup: unlike a
+    file copy, it leaves no write-ahead log of the last test's writes beside it."""
+    with closing(sqlite3.connect(template)) as source, closing(sqlite3.connect(database)) as copy:
+        source.backup(copy)
+
+
+def empty_database(template: str, database_uri: str) -> None:
+    """The test database as freshly migrated: no rows, ids from 1."""
+    if TEST_DATABASE_URL:
+        empty_postgresql_tables(database_uri)
+    else:
+        restore_sqlite(Path(template), Path(database_uri.removeprefix("sqlite:///")))

@@ -26,7 +26,8 @@ def sqlite(app):
 
 @pytest.fixture
 def writing_route(app):
-    """A form post that writes, standing in for the posting views (CSRF is not the subject)."""
+    """A form post that writes, standing in for the posting views (CSRF is not the subject).
+    A test using it is marked `own_app`."""
 
     def write():
         make_member("writer")
@@ -51,6 +52,7 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout_and_foreign_keys(sqlite):
     assert pragma("foreign_keys") == 1
 
 
+@pytest.mark.own_app
 def test_sqlite_transactions_open_as_their_request_needs(
     sqlite, client, writing_route, count_queries
 ):

@@ -38,7 +38,8 @@ NOT_FOUND = [
 @pytest.fixture
 def broken_route(app):
     """A page that fails, as a bug would: registered before any request, with exceptions
-    handled as in production instead of raised into the test."""
+    handled as in production instead of raised into the test. (A test using it is marked
+    `own_app`: routes can't be added to the app the other tests share.)"""
     app.config["PROPAGATE_EXCEPTIONS"] = False
 
     def broken():
@@ -85,6 +86,7 @@ def stylesheets(page: Element) -> list[str]:
     ]
 
 
+@pytest.mark.own_app
 @pytest.mark.parametrize("name", GUEST_PAGES)
 def test_guests_get_no_cookie(client, pages, name):
     """Reading leaves nothing behind on a shared or watched device."""
@@ -95,6 +97,7 @@ def test_guests_get_no_cookie(client, pages, name):
     assert client.get_cookie("session") is None
 
 
+@pytest.mark.own_app
 def test_a_server_error_sets_no_cookie_either(client, pages):
     response = client.get(pages["broken"])
 
@@ -102,6 +105,7 @@ def test_a_server_error_sets_no_cookie_either(client, pages):
     assert "Set-Cookie" not in response.headers
 
 
+@pytest.mark.own_app
 @pytest.mark.parametrize("name", ALL_PAGES)
 def test_every_response_carries_the_security_headers(client, pages, name):
     """A strict policy: only this site's own files run, nothing inline, no framing."""
@@ -126,6 +130,7 @@ def test_every_response_carries_the_security_headers(client, pages, name):
     assert headers["X-Frame-Options"] == "DENY"
 
 
+@pytest.mark.own_app
 @pytest.mark.parametrize("name", [*GUEST_PAGES, "broken"])
 def test_pages_load_nothing_from_another_host(client, pages, name):
     """No CDN, font or tracker learns that someone is reading a peer-support forum."""
@@ -145,6 +150,7 @@ def test_pages_load_nothing_from_another_host(client, pages, name):
         assert parts.scheme == "" and parts.netloc == "", f"<{tag}> loads {url}"
 
 
+@pytest.mark.own_app
 @pytest.mark.parametrize("name", [*GUEST_PAGES, "broken"])
 def test_pages_need_nothing_the_policy_would_block(client, pages, name):
     """Inline script, inline style or on* handlers would be silently blocked by the CSP."""
@@ -197,6 +203,7 @@ def test_thread_addresses_redirect_permanently_to_the_canonical_one(client, app,
     assert client.get(canonical).status_code == 200
 
 
+@pytest.mark.own_app
 def test_a_server_error_shows_the_styled_page_without_details(client, pages):
     """A bug shows a kind, styled apology: no traceback, no internals, nothing half-saved."""
     response = client.get(pages["broken"])
