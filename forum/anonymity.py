@@ -28,10 +28,23 @@ def _alias_key(secret_key: str) -> bytes:
     return hmac.new(secret_key.encode(), b"forum anonymous aliases", hashlib.sha256).digest()
 
 
-def _candidate(key: bytes, user_id: int, thread_id: int, attempt: int) -> str:
-    message = f"{thread_id}:{user_id}:{attempt}".encode()
-    digest = hmac.new(key, message, hashlib.sha256).digest()
+def _candidate(key: bytes, subject: str, attempt: int) -> str:
+    digest = hmac.new(key, f"{subject}:{attempt}".encode(), hashlib.sha256).digest()
     return "Anonymous " + ANIMALS[int.from_bytes(digest[:8], "big") % len(ANIMALS)]
+
+
+def _first_free(key: bytes, subject: str, taken: Collection[str]) -> str:
+    """The first of `subject`'s candidates not `taken`; past every animal, a numbered one
+    ("Anonymous Heron 2")."""
+    for attempt in range(len(ANIMALS) * 4):
+        alias = _candidate(key, subject, attempt)
+        if alias not in taken:
+            return alias
+    base = _candidate(key, subject, 0)
+    number = 2
+    while f"{base} {number}" in taken:
+        number += 1
+    return f"{base} {number}"
 
 
 def alias_for(secret_key: str, user_id: int, thread_id: int, taken: Collection[str] = ()) -> str:
@@ -39,15 +52,12 @@ def alias_for(secret_key: str, user_id: int, thread_id: int, taken: Collection[s
 
     Collisions resolve by order of arrival: whoever posted anonymously first keeps the name the
     hash gives; a later author whose hash lands on a taken name tries the next hash, and so on.
-    Past every animal, a number is added ("Anonymous Heron 2").
     """
-    key = _alias_key(secret_key)
-    for attempt in range(len(ANIMALS) * 4):
-        alias = _candidate(key, user_id, thread_id, attempt)
-        if alias not in taken:
-            return alias
-    base = _candidate(key, user_id, thread_id, 0)
-    number = 2
-    while f"{base} {number}" in taken:
-        number += 1
-    return f"{base} {number}"
+    return _first_free(_alias_key(secret_key), f"{thread_id}:{user_id}", taken)
+
+
+def unlinked_alias(secret_key: str, post_id: int, taken: Collection[str]) -> str:
+    """An alias for one post its author took their name off: derived from the post alone and
+    unlike every alias `taken` in its thread (the author's own included), so that nobody who
+    saw the post under a name can tie that name to the author's anonymous posts."""
+    return _first_free(_alias_key(secret_key), f"unlinked:{post_id}", taken)

@@ -11,7 +11,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from sqlalchemy.orm.attributes import set_committed_value
 
-from .anonymity import alias_for
+from .anonymity import alias_for, unlinked_alias
 from .database import UTCDateTime, db, utcnow
 from .markdown import render_markdown
 
@@ -168,6 +168,23 @@ class ModAction(StrEnum):
             "reveal-approved": "Approved a request to see who wrote an anonymous post",
         }[self.value]
 
+    @property
+    def tells_about_an_account(self) -> bool:
+        """Whether this action, tied to its post and moment, would tell something about the
+        account behind the post (new, suspended, under a reveal request): the public log then
+        counts it by month only. Even its place in a list would tell its time roughly."""
+        return self in _ABOUT_AN_ACCOUNT
+
+
+_ABOUT_AN_ACCOUNT = frozenset(
+    {
+        ModAction.APPROVE,
+        ModAction.SUSPEND,
+        ModAction.UNSUSPEND,
+        ModAction.REVEAL_REQUESTED,
+        ModAction.REVEAL_APPROVED,
+    }
+)
 
 # Suspended "indefinitely" is suspended until this moment.
 INDEFINITELY = datetime(9999, 12, 31, tzinfo=UTC)
@@ -333,6 +350,8 @@ class Post(db.Model):
     """Its words suggest the writer may be at risk (forum.safety.at_risk): published all the
     same, at the top of the moderators' queue, and with no reactions, only replies."""
     deleted_by_author_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    unlinked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When its author took their name off it: its alias is its own, never their thread alias."""
     content_warning: Mapped[str | None] = mapped_column(String(150))
     """A reply's content warning (an opening post's is its thread's)."""
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -398,13 +417,17 @@ class Post(db.Model):
             post.make_anonymous()
         return post
 
-    def make_anonymous(self) -> None:
-        """Show this post under its author's alias in the thread from now on."""
-        in_thread = select(Post.anon_alias).where(
+    def _aliases_in_thread(self):
+        return select(Post.anon_alias).where(
             Post.thread_id == self.thread_id, Post.anon_alias.is_not(None), Post.id != self.id
         )
+
+    def make_anonymous(self) -> None:
+        """Show this new post under its author's alias in the thread, the one their earlier
+        anonymous posts there carry (never an unlinked post's)."""
+        in_thread = self._aliases_in_thread()
         alias = db.session.scalars(
-            in_thread.where(Post.author_id == self.author_id).limit(1)
+            in_thread.where(Post.author_id == self.author_id, Post.unlinked_at.is_(None)).limit(1)
         ).first()
         if alias is None:
             taken = set(db.session.scalars(in_thread.distinct()))
@@ -413,6 +436,14 @@ class Post(db.Model):
             )
         self.anonymous = True
         self.anon_alias = alias
+
+    def unlink(self) -> None:
+        """Take the author's name off this post, for good, under an alias of its own: anyone
+        who saw it named must learn nothing about the author's other anonymous posts."""
+        taken = set(db.session.scalars(self._aliases_in_thread().distinct()))
+        self.anonymous = True
+        self.anon_alias = unlinked_alias(current_app.config["SECRET_KEY"], self.id, taken)
+        self.unlinked_at = utcnow()
 
     def reply(
         self,
@@ -567,6 +598,30 @@ class Report(db.Model):
     resolution: Mapped[str | None] = mapped_column(String(30))
 
 
+class Suspension(db.Model):
+    """One suspension of an account, made through one of its posts. Each stands on its own:
+    lifting one leaves any other in place, so nothing a moderator sees while lifting can tie
+    two posts (one of them anonymous) to the same account. `User.suspended_until` holds the
+    latest end among those standing (`forum.moderation.actions.refresh_suspension`)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    """None once the account is deleted; the record stays, like any other, until it ends."""
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id"))
+    until: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    post: Mapped["Post | None"] = relationship(lazy="raise_on_sql")
+
+    @property
+    def standing(self) -> bool:
+        return self.lifted_at is None and self.until > utcnow()
+
+
 class ModerationAction(db.Model):
     """One line of the moderation log. The public log shows the action, its time, the
     moderator's role and the reason category; never removed text, never a member."""
@@ -587,6 +642,7 @@ class ModerationAction(db.Model):
     @property
     def label(self) -> str:
         return ModAction(self.action).label
+
 
     @property
     def reason_label(self) -> str | None:

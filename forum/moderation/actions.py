@@ -17,9 +17,11 @@ from ..models import (
     Report,
     ReportReason,
     RevealRequest,
+    Suspension,
     Thread,
     User,
 )
+from ..policy import moderation_refusal
 
 
 class Refused(Exception):
@@ -48,15 +50,13 @@ def log(
     )
 
 
-def check_may_act_on(actor: User, subject_id: int | None) -> None:
-    """Moderators can't act on admins; nobody acts on their own account this way."""
-    if subject_id is None:
-        return
-    if subject_id == actor.id:
-        raise Refused("You can't take this action on your own account or posts.")
-    subject = db.session.get(User, subject_id)
-    if subject is not None and subject.is_admin and not actor.is_admin:
-        raise Refused("This needs an admin.")
+def check_may_act_on(actor: User, subject_id: int | None, post: Post | None = None) -> None:
+    """Refused as `forum.policy.moderation_refusal` says: never because of who wrote an
+    anonymous `post`."""
+    subject = db.session.get(User, subject_id) if subject_id is not None else None
+    refusal = moderation_refusal(actor, subject, anonymous=post is not None and post.anonymous)
+    if refusal:
+        raise Refused(refusal)
 
 
 def _resolve_reports(post: Post, resolution: str) -> None:
@@ -70,7 +70,7 @@ def _resolve_reports(post: Post, resolution: str) -> None:
 def remove_post(actor: User, post: Post, reason: RemovalReason, note: str = "") -> None:
     """Replace a post by a tombstone; the text stays for moderators and a restore. Removing
     a thread's opening post takes the thread out of every listing too."""
-    check_may_act_on(actor, post.author_id)
+    check_may_act_on(actor, post.author_id, post)
     post.removed_at = utcnow()
     post.removed_by_id = actor.id
     post.removal_reason = reason
@@ -89,7 +89,7 @@ def remove_post(actor: User, post: Post, reason: RemovalReason, note: str = "") 
 
 
 def restore_post(actor: User, post: Post) -> None:
-    check_may_act_on(actor, post.author_id)
+    check_may_act_on(actor, post.author_id, post)
     post.removed_at = None
     post.removed_by_id = None
     post.removal_reason = None
@@ -112,31 +112,52 @@ def set_pinned(actor: User, thread: Thread, pinned: bool) -> None:
     log(actor, ModAction.PIN if pinned else ModAction.UNPIN, thread_id=thread.id)
 
 
-def suspend(
-    actor: User, subject_id: int, until: datetime, reason: str, post: Post | None = None
-) -> None:
-    """Suspend an account (until a moment, or `INDEFINITELY`); the member can still read,
-    log in and take their data, and sees `reason`."""
-    check_may_act_on(actor, subject_id)
-    subject = db.session.get(User, subject_id)
-    if subject is None:
-        raise Refused("That account no longer exists.")
-    subject.suspended_until = until
-    subject.suspension_reason = reason.strip()
-    if post is not None:
-        _resolve_reports(post, "suspended")
-    log(actor, ModAction.SUSPEND, post=post, subject_id=subject_id)
+def suspend(actor: User, post: Post, until: datetime, reason: str) -> None:
+    """Suspend the account that wrote `post` (until a moment, or `INDEFINITELY`): the member can
+    still read, log in and take their data, and sees `reason`. Recorded the same way whether
+    the account still exists or not, so nothing tells a moderator which it was."""
+    check_may_act_on(actor, post.author_id, post)
+    db.session.add(
+        Suspension(user_id=post.author_id, post_id=post.id, until=until, reason=reason.strip())
+    )
+    db.session.flush()
+    refresh_suspension(post.author_id)
+    _resolve_reports(post, "suspended")
+    log(actor, ModAction.SUSPEND, post=post, subject_id=post.author_id)
 
 
-def lift_suspension(actor: User, subject: User) -> None:
-    check_may_act_on(actor, subject.id)
-    subject.suspended_until = None
-    subject.suspension_reason = None
-    log(actor, ModAction.UNSUSPEND, subject_id=subject.id)
+def lift_suspension(actor: User, suspension: Suspension) -> None:
+    """Lift one suspension; any other standing on the same account stays."""
+    post = db.session.get(Post, suspension.post_id) if suspension.post_id else None
+    check_may_act_on(actor, suspension.user_id, post)
+    suspension.lifted_at = utcnow()
+    db.session.flush()
+    refresh_suspension(suspension.user_id)
+    log(actor, ModAction.UNSUSPEND, post=post, subject_id=suspension.user_id)
+
+
+def refresh_suspension(user_id: int | None) -> None:
+    """Set the account's suspension, which every request reads, to the latest end among those
+    standing (none: not suspended)."""
+    user = db.session.get(User, user_id) if user_id is not None else None
+    if user is None:
+        return
+    standing = db.session.scalars(
+        select(Suspension)
+        .where(
+            Suspension.user_id == user.id,
+            Suspension.lifted_at.is_(None),
+            Suspension.until > utcnow(),
+        )
+        .order_by(Suspension.until.desc(), Suspension.id.desc())
+        .limit(1)
+    ).first()
+    user.suspended_until = standing.until if standing else None
+    user.suspension_reason = standing.reason if standing else None
 
 
 def dismiss_reports(actor: User, post: Post) -> None:
-    check_may_act_on(actor, post.author_id)
+    check_may_act_on(actor, post.author_id, post)
     _resolve_reports(post, "dismissed")
     log(actor, ModAction.DISMISS_REPORTS, post=post)
 

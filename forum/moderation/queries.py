@@ -8,9 +8,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..database import db, utcnow
-from ..models import ModerationAction, Post, Report, ReportReason, RevealRequest, Thread
+from ..models import (
+    ModAction,
+    ModerationAction,
+    Post,
+    Report,
+    ReportReason,
+    RevealRequest,
+    Suspension,
+    Thread,
+)
 
 LOG_PAGE_SIZE = 50
+COUNTED_ONLY = [action.value for action in ModAction if action.tells_about_an_account]
 
 
 @dataclass
@@ -73,6 +83,21 @@ def waiting_posts() -> list[tuple[Post, Thread]]:
     ]
 
 
+def standing_suspensions() -> list[tuple[Suspension, Post | None, Thread | None]]:
+    """Every suspension still standing, soonest to end first, with the post it was made
+    through and its thread. Never the account: the post is how moderators know it."""
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            select(Suspension, Post, Thread)
+            .outerjoin(Post, Post.id == Suspension.post_id)
+            .outerjoin(Thread, Thread.id == Post.thread_id)
+            .where(Suspension.lifted_at.is_(None), Suspension.until > utcnow())
+            .order_by(Suspension.until, Suspension.id)
+        )
+    ]
+
+
 def pending_reveals() -> list[RevealRequest]:
     return list(
         db.session.scalars(
@@ -84,10 +109,12 @@ def pending_reveals() -> list[RevealRequest]:
 
 
 def log_page(before: int | None) -> tuple[list[ModerationAction], int | None]:
-    """A page of the log, newest first, and where the next (older) page starts, if any."""
+    """A page of the public log, newest first, and where the next (older) page starts, if
+    any. Actions that would tell about an account are only counted (`month_counts`)."""
     query = (
         select(ModerationAction)
         .options(joinedload(ModerationAction.actor))
+        .where(ModerationAction.action.not_in(COUNTED_ONLY))
         .order_by(ModerationAction.id.desc())
         .limit(LOG_PAGE_SIZE + 1)
     )

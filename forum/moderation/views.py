@@ -5,27 +5,43 @@ what everyone reaches: the public log and a member's report on a post."""
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from ..accounts.members import find_member
 from ..database import db, utcnow
-from ..models import INDEFINITELY, Post, RemovalReason, ReportReason, RevealRequest, Thread, User
+from ..models import (
+    INDEFINITELY,
+    Post,
+    RemovalReason,
+    ReportReason,
+    RevealRequest,
+    Suspension,
+    Thread,
+    User,
+)
+from ..policy import Act
 from ..reading.queries import thread_view
 from ..web.access import (
-    active_member_required,
     get_post_or_404,
     get_thread_or_404,
     moderators_only,
-    post_and_thread_or_404,
+    post_to_act_on,
 )
 from ..web.forms import ConfirmForm, RemoveForm, form_status, with_ids
 from ..web.pagination import before_id_or_404
 from ..web.partials import render_page, render_part, wants_partial
 from ..web.urls import post_url, thread_url
+from ..web.wording import suspension_end
 from . import actions
 from .forms import LockForm, ReportForm, RevealForm, SuspendForm
-from .queries import log_page, month_counts, open_reports, pending_reveals, waiting_posts
+from .queries import (
+    log_page,
+    month_counts,
+    open_reports,
+    pending_reveals,
+    standing_suspensions,
+    waiting_posts,
+)
 
 bp = Blueprint("moderation", __name__, url_prefix="/mod")
 bp.before_request(moderators_only)
@@ -78,6 +94,7 @@ def queue():
         items=open_reports(),
         waiting=waiting_posts(),
         reveals=pending_reveals(),
+        suspensions=standing_suspensions(),
         suspend_form=suspend_form,
     )
 
@@ -154,19 +171,23 @@ def approve(post_id: int):
 
 @bp.post("/posts/<id:post_id>/suspend-author")
 def suspend_author(post_id: int):
-    """Suspend whoever wrote this post, without being shown who it is."""
+    """Suspend whoever wrote this post, without being shown who it is, or whether the account
+    still exists: the answer is the same either way."""
     post = db.get_or_404(Post, post_id)
     form = SuspendForm()
-    if post.author_id is None:
-        return _answer(post, "This post's account no longer exists.", "")
     if not form.validate_on_submit():
         return _answer(post, _problems(form), "")
     if form.duration.data == "indefinitely":
         until = INDEFINITELY
     else:
         until = utcnow() + timedelta(days=int(form.duration.data))
-    refusal = _act(actions.suspend, current_user, post.author_id, until, form.reason.data, post)
-    return _answer(post, refusal, "The author of that post is suspended.")
+    refusal = _act(actions.suspend, current_user, post, until, form.reason.data)
+    return _answer(
+        post,
+        refusal,
+        f"Suspended {suspension_end(until)}: the account behind that post, if it still "
+        "exists, can read but not post, reply, react or report.",
+    )
 
 
 # --- threads and accounts ----------------------------------------------------------------
@@ -194,13 +215,14 @@ def pin(thread_id: int):
     return _back_to(thread=thread)
 
 
-@bp.post("/users/<pseudonym>/unsuspend")
-def unsuspend(pseudonym: str):
-    member = find_member(pseudonym) or abort(404)
+@bp.post("/suspensions/<id:suspension_id>/lift")
+def lift_suspension(suspension_id: int):
+    """Lift one suspension, from the queue's list of those standing."""
+    suspension = db.get_or_404(Suspension, suspension_id)
     _confirmed()
-    refusal = _act(actions.lift_suspension, current_user, member)
-    flash(refusal or "Suspension lifted.")
-    return redirect(url_for("reading.profile", pseudonym=member.pseudonym), 303)
+    refusal = _act(actions.lift_suspension, current_user, suspension)
+    flash(refusal or "Lifted. The author can post again, unless another suspension stands.")
+    return redirect(url_for(".queue"), 303)
 
 
 # --- reveal requests (break-glass) -------------------------------------------------------
@@ -256,10 +278,10 @@ def reveal(request_id: int):
 
 
 @public.route("/p/<id:post_id>/report", methods=["GET", "POST"])
-@active_member_required
+@login_required
 def report(post_id: int):
     """Ask the moderators to look at a post."""
-    post, thread = post_and_thread_or_404(post_id)
+    post, thread = post_to_act_on(Act.REPORT, post_id)
     form = ReportForm()
     if form.validate_on_submit():
         filed = actions.file_report(

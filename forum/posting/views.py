@@ -10,7 +10,6 @@ from sqlalchemy.exc import IntegrityError
 from ..database import db
 from ..markdown import render_markdown
 from ..models import (
-    MAX_DEPTH,
     MEMBER_HEADING_OFFSET,
     Post,
     Reaction,
@@ -19,9 +18,16 @@ from ..models import (
     ThreadKind,
     post_with_author,
 )
+from ..policy import Act, state_refusal
 from ..reading.queries import reactions_for, thread_view
 from ..safety.at_risk import flag_if_at_risk
-from ..web.access import active_member_required, get_thread_or_404, post_and_thread_or_404
+from ..web.access import (
+    get_thread_or_404,
+    post_to_act_on,
+    readable_post,
+    refuse,
+    refuse_if_suspended,
+)
 from ..web.forms import ConfirmForm, clean_text, form_status
 from ..web.partials import render_page, render_part, wants_partial
 from ..web.urls import post_url, thread_url
@@ -99,20 +105,14 @@ def preview():
     )
 
 
-def _refuse_if_locked(thread: Thread) -> None:
-    if thread.locked:
-        abort(403, description="This thread is locked and takes no new replies.")
-
-
 @bp.route("/p/<id:post_id>/reply", methods=["GET", "POST"])
 @login_required
 def reply(post_id: int):
     """Reply to a post: inline under it with htmx, or on a page of its own without."""
-    parent, thread = post_and_thread_or_404(post_id)
-    _refuse_if_locked(thread)
-    if parent.depth >= MAX_DEPTH:
-        abort(403, description="This conversation is as deep as it can go here. Please reply "
-              "to a post higher up in the thread.")  # fmt: skip
+    parent, thread = readable_post(post_id)
+    if request.method == "GET":
+        refuse_if_suspended()
+        refuse(state_refusal(current_user, Act.REPLY, parent, thread))
     # A prefix per post: several reply forms can be open on one page without sharing ids.
     form = ReplyForm(prefix=f"reply-{parent.id}")
     if request.method == "GET":
@@ -121,7 +121,13 @@ def reply(post_id: int):
     if form.validate_on_submit():
         new_reply = already_sent(form)
         if new_reply is None:
-            refusal = posting_refusal(current_user, starting_thread=False)
+            # Refused while it was being written (locked, removed ...): say why, keep the text.
+            closed = state_refusal(current_user, Act.REPLY, parent, thread)
+            refusal = (
+                (closed.message, closed.status)
+                if closed
+                else posting_refusal(current_user, starting_thread=False)
+            )
             if refusal:
                 message, refused = refusal
                 form.form_errors.append(message)
@@ -163,19 +169,11 @@ def _inserted_reply(new_reply: Post, thread: Thread) -> str:
     )
 
 
-def _own_post(post_id: int) -> tuple[Post, Thread]:
-    """The signed-in member's own post, still standing, and its thread; or 403."""
-    post, thread = post_and_thread_or_404(post_id)
-    if post.author_id != current_user.id or post.is_gone:
-        abort(403)
-    return post, thread
-
-
 @bp.route("/p/<id:post_id>/edit", methods=["GET", "POST"])
-@active_member_required
+@login_required
 def edit(post_id: int):
     """Change your own post. Within a few minutes it's a silent fix; later it shows 'edited'."""
-    post, thread = _own_post(post_id)
+    post, thread = post_to_act_on(Act.EDIT, post_id)
     opening = post.parent_id is None
     form = EditForm(obj=None)
     if request.method == "GET":
@@ -205,10 +203,10 @@ def edit(post_id: int):
 
 
 @bp.route("/p/<id:post_id>/delete", methods=["GET", "POST"])
-@active_member_required
+@login_required
 def delete(post_id: int):
     """Delete your own post, after a question."""
-    post, thread = _own_post(post_id)
+    post, thread = post_to_act_on(Act.DELETE, post_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         post.delete_by_author()
@@ -218,31 +216,28 @@ def delete(post_id: int):
 
 
 @bp.route("/p/<id:post_id>/unlink", methods=["GET", "POST"])
-@active_member_required
+@login_required
 def unlink(post_id: int):
     """Take your name off a post: it becomes anonymous, for good."""
-    post, thread = _own_post(post_id)
-    if post.anonymous:
-        return redirect(post_url(post, thread), 303)
+    post, thread = post_to_act_on(Act.UNLINK, post_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        post.make_anonymous()
+        post.unlink()
         db.session.commit()
         return redirect(post_url(post, thread), 303)
     return render_template("posting/unlink.html", form=form, post=post, thread=thread)
 
 
 @bp.post("/p/<id:post_id>/react")
-@active_member_required
+@login_required
 def react(post_id: int):
     """Add or take back a supportive reaction."""
-    post, thread = post_and_thread_or_404(post_id)
+    post, thread = post_to_act_on(Act.REACT, post_id)
     try:
         kind = ReactionKind(request.form.get("kind", ""))
     except ValueError:
         abort(400)
-    # No reactions on a post whose writer may be at risk: a reply is what helps.
-    if post.is_gone or post.may_be_at_risk or not ConfirmForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     Reaction.toggle(post.id, current_user.id, kind)
     try:
@@ -251,6 +246,9 @@ def react(post_id: int):
         db.session.rollback()
     if wants_partial():
         return render_template(
-            "posting/_reactions.html", post=post, reactions=reactions_for([post], current_user)
+            "posting/_reactions.html",
+            post=post,
+            thread=thread,
+            reactions=reactions_for([post], current_user),
         )
     return redirect(post_url(post, thread), 303)

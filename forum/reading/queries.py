@@ -4,11 +4,12 @@ statements however many posts it returns."""
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, true, tuple_
+from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.orm import aliased, joinedload
 
 from ..database import db, utcnow
 from ..models import Mute, Post, Reaction, Thread, ThreadKind
+from ..policy import visible_posts
 from ..web.pagination import Cursor
 
 
@@ -69,29 +70,22 @@ def home_page(after: Cursor | None, limit: int) -> ThreadPage:
     return page
 
 
-def visible_to(viewer=None) -> ColumnElement[bool]:
-    """Which posts `viewer` (None: anyone) may see: a post waiting for approval only by its
-    author and the moderators."""
-    if viewer is not None and viewer.is_authenticated and viewer.is_moderator:
-        return true()
-    if viewer is not None and viewer.is_authenticated:
-        return or_(Post.awaiting_approval.is_(False), Post.author_id == viewer.id)
-    return Post.awaiting_approval.is_(False)
-
-
 def _posts_for(viewer):
     return (
-        select(Post).options(joinedload(Post.author)).where(visible_to(viewer)).order_by(Post.path)
+        select(Post)
+        .options(joinedload(Post.author))
+        .where(visible_posts(viewer))
+        .order_by(Post.path)
     )
 
 
-def thread_posts(thread: Thread, viewer=None) -> list[Post]:
+def thread_posts(thread: Thread, viewer) -> list[Post]:
     """Every post of a thread `viewer` may see, opening post first, in display order: one
     query."""
     return list(db.session.scalars(_posts_for(viewer).where(Post.thread_id == thread.id)))
 
 
-def subtree_posts(post: Post, viewer=None) -> list[Post]:
+def subtree_posts(post: Post, viewer) -> list[Post]:
     """A post and everything below it, in display order: one query."""
     return list(
         db.session.scalars(
@@ -102,7 +96,7 @@ def subtree_posts(post: Post, viewer=None) -> list[Post]:
     )
 
 
-def ancestors(post: Post, viewer=None) -> list[Post]:
+def ancestors(post: Post, viewer) -> list[Post]:
     """The posts above `post`, opening post first: one query, ids read from its path."""
     ids = post.ancestor_ids
     if not ids:

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from ..accounts.members import find_member
 from ..database import db
-from ..models import Post, ThreadKind
-from ..web.access import get_thread_or_404
+from ..models import ThreadKind
+from ..web.access import readable_post, readable_thread
 from ..web.forms import ConfirmForm
 from ..web.pagination import before_id_or_404, cursor_or_404
 from ..web.partials import render_page
@@ -60,7 +60,7 @@ def unanswered():
 @bp.get("/t/<id:thread_id>-<slug>")
 def thread(thread_id: int, slug: str | None = None):
     """A thread: its article or story, then every reply as a nested tree."""
-    thread = get_thread_or_404(thread_id)
+    thread = readable_thread(thread_id)
     if slug != thread.slug:
         # One address per thread; an old or missing slug still finds it.
         return redirect(thread_url(thread), 301)
@@ -83,8 +83,7 @@ def thread(thread_id: int, slug: str | None = None):
 def post_in_context(post_id: int):
     """One post and the replies below it, under the posts it answers; where a deep branch of
     a thread continues."""
-    post = db.get_or_404(Post, post_id)
-    thread = get_thread_or_404(post.thread_id)
+    post, thread = readable_post(post_id)
     if post.parent_id is None:
         return redirect(thread_url(thread))
     above = ancestors(post, current_user)

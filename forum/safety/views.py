@@ -27,7 +27,7 @@ from ..accounts.limits import (
 from ..accounts.members import find_member
 from ..database import db
 from ..models import Mute
-from ..web.access import post_and_thread_or_404
+from ..web.access import readable_post
 from ..web.forms import ConfirmForm
 from ..web.urls import post_url, safe_next
 from ..web.wording import duration
@@ -79,7 +79,7 @@ def crisis_help():
 def take_care(post_id: int):
     """After posting words that suggest the writer may be at risk: their post is published;
     this page says so, kindly, with who to contact right now."""
-    post, thread = post_and_thread_or_404(post_id)
+    post, thread = readable_post(post_id)
     if post.author_id != current_user.id:
         return redirect(post_url(post, thread), 303)
     contacts = resources()

@@ -1,5 +1,5 @@
-"""Who may reach what, decided once: signed-in members, active members (not suspended) and
-moderators; and the rows a URL names, or 404."""
+"""Who may reach what, as HTTP answers: signed-in members, active members (not suspended) and
+moderators; and the rows a URL names, as `forum.policy` lets the reader see and act on them."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -11,6 +11,7 @@ from flask_login.config import EXEMPT_METHODS
 
 from ..database import db
 from ..models import Post, Thread, post_with_author
+from ..policy import Act, Refusal, seeing_refusal, state_refusal, thread_refusal
 from .wording import suspension_notice
 
 
@@ -54,8 +55,22 @@ def moderators_only() -> ResponseReturnValue | None:
     return None
 
 
+def refuse(refusal: Refusal | None) -> None:
+    """Answer with the policy's refusal, if there is one."""
+    if refusal is not None:
+        abort(refusal.status, description=refusal.message)
+
+
 def get_thread_or_404(thread_id: int) -> Thread:
+    """The thread, for internal use: no check of who may see it (see `readable_thread`)."""
     return db.get_or_404(Thread, thread_id)
+
+
+def readable_thread(thread_id: int) -> Thread:
+    """The thread, if the reader may open it: 404 when there is none, 410 when removed."""
+    thread = get_thread_or_404(thread_id)
+    refuse(thread_refusal(current_user, thread))
+    return thread
 
 
 def get_post_or_404(post_id: int) -> Post:
@@ -67,5 +82,24 @@ def get_post_or_404(post_id: int) -> Post:
 
 
 def post_and_thread_or_404(post_id: int) -> tuple[Post, Thread]:
+    """The post and its thread, for moderators' tools: no check of who may see them."""
     post = get_post_or_404(post_id)
     return post, get_thread_or_404(post.thread_id)
+
+
+def readable_post(post_id: int) -> tuple[Post, Thread]:
+    """The post and its thread, if the reader may see the post: 404 (or 410 for a removed
+    thread) otherwise, the same whatever the reason it is hidden."""
+    post, thread = post_and_thread_or_404(post_id)
+    refuse(seeing_refusal(current_user, post, thread))
+    return post, thread
+
+
+def post_to_act_on(act: Act, post_id: int) -> tuple[Post, Thread]:
+    """The post and its thread, if the signed-in reader may see it and `act` on it as things
+    stand: otherwise 404/410 as for reading, the suspension notice, or the policy's refusal
+    with a message saying why, in that order."""
+    post, thread = readable_post(post_id)
+    refuse_if_suspended()
+    refuse(state_refusal(current_user, act, post, thread))
+    return post, thread

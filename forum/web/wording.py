@@ -41,7 +41,9 @@ def month_year(moment: datetime) -> str:
 
 
 def iso_time(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")
+    """For a `<time>` element: to the minute, as every page shows it. Seconds would help tie an
+    anonymous post to the same member's named posts in a quiet forum."""
+    return moment.isoformat(timespec="minutes")
 
 
 def tel_href(number: str) -> str:
@@ -50,13 +52,14 @@ def tel_href(number: str) -> str:
     return ("+" if number.strip().startswith("+") else "") + digits
 
 
+def suspension_end(until: datetime) -> str:
+    """'until further notice', 'until 3 December 2026, 14:05 UTC'."""
+    return "until further notice" if until == INDEFINITELY else f"until {exact_time(until)}"
+
+
 def suspension_notice(user: User) -> str:
     """What a suspended member is told wherever they are refused, and on every page."""
-    until = (
-        "until further notice"
-        if user.suspended_until == INDEFINITELY
-        else f"until {exact_time(user.suspended_until)}"
-    )
+    until = suspension_end(user.suspended_until)
     reason = f" The moderators' reason: {user.suspension_reason}" if user.suspension_reason else ""
     return (
         f"Your account is suspended {until}, so you can't post, reply, react or report. "

@@ -188,7 +188,10 @@ def test_a_moderator_removes_and_restores_on_the_thread_and_suspends_from_the_qu
     item.get_by_label("For how long").select_option("indefinitely")
     item.get_by_label("Reason (the member will see this)").fill("Hostile replies.")
     item.get_by_role("button", name="Suspend").click()
-    expect(page.locator("li.queue-item.done")).to_have_text("The author of that post is suspended.")
+    expect(page.locator("li.queue-item.done")).to_have_text(
+        "Suspended until further notice: the account behind that post, if it still exists, "
+        "can read but not post, reply, react or report."
+    )
     assert same_page(page)
     assert_names_nobody_hidden(page)
     db.session.expire_all()

@@ -270,12 +270,16 @@ def test_a_member_flagged_by_the_crisis_check_is_queued_at_risk(town):
     assert folded(items[0])[0] is True
 
 
-def test_a_removed_post_still_reported_says_so(town):
-    """A report filed after a removal shows the post as already removed, with no remove form."""
+def test_a_removed_post_takes_no_more_reports(town):
+    """Once moderators removed a post, a report on it is refused, saying why; no Report link
+    is offered on its tombstone."""
     remove(town.device(town.moderator), town.harsh, "harassment")
-    report(town.device(make_member("Latecomer")), town.harsh, "harassment")
+    latecomer = town.device(make_member("Latecomer"))
 
-    [item] = reported_items(town.device(town.moderator))
+    response = latecomer.get(f"/p/{town.harsh.id}/report")
 
-    assert "already removed" in item.text
-    assert not [f for f in item.iter("form") if f.get("action").endswith("/remove")]
+    assert response.status_code == 403
+    assert "This post has been taken down already." in html_of(response)
+    links = [a.get("href") for a in page(latecomer, town.thread_url).iter("a")]
+    assert f"/p/{town.harsh.id}/report" not in links
+    assert reported_items(town.device(town.moderator)) == []

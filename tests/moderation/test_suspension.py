@@ -6,18 +6,17 @@ import json
 from datetime import timedelta
 
 import pytest
-from support.clients import PARTIAL
 from support.content import start_thread
-from support.forms import compose, log_in, reply_through_form, send_reply
+from support.forms import compose, log_in, reply_through_form
 from support.members import make_member
 from support.moderation import (
     READER,
     actions,
     file_reports,
     flashed,
+    lift_suspension,
     send,
     suspend_author,
-    unsuspend,
 )
 from support.pages import html_of, notice, page, parse
 from support.rows import count, fresh
@@ -52,7 +51,6 @@ def test_a_moderator_suspends_an_author_with_a_reason_the_member_sees(town, dura
 
     response = suspend_author(moderator, town.harsh, duration, REASON)
 
-    assert "The author of that post is suspended." in notice(flashed(moderator, response))
     suspended = fresh(User, town.reader.id)
     if length is None:
         assert suspended.suspended_until == INDEFINITELY
@@ -60,6 +58,10 @@ def test_a_moderator_suspends_an_author_with_a_reason_the_member_sees(town, dura
     else:
         assert abs(suspended.suspended_until - (utcnow() + length)) < timedelta(minutes=1)
         until = f"until {exact_time(suspended.suspended_until)}"
+    assert notice(flashed(moderator, response)) == (
+        f"Suspended {until}: the account behind that post, if it still exists, can read but "
+        "not post, reply, react or report."
+    )
     assert suspended.suspension_reason == REASON
     assert suspended.is_suspended
     [logged] = actions()
@@ -128,15 +130,10 @@ def test_a_suspended_member_cannot_post_reply_react_or_report(town, suspended):
 
     assert_refused_with_notice(compose(suspended, "story", title="Still here", body="Hello."))
     assert_refused_with_notice(compose(suspended, "discussion", title="A question", body="Hi."))
-    assert_refused_with_notice(send_reply(suspended, town.story.id, "Me again."))
-    assert_refused_with_notice(
-        send_reply(
-            suspended,
-            town.story.id,
-            "Me again.",
-            headers=PARTIAL,
-        )
-    )
+    assert_refused_with_notice(suspended.get(f"/p/{town.story.id}/reply"))
+    reply_data = {f"reply-{town.story.id}-body": "Me again."}
+    assert_refused_with_notice(send(suspended, f"/p/{town.story.id}/reply", reply_data))
+    assert_refused_with_notice(send(suspended, f"/p/{town.story.id}/reply", reply_data, htmx=True))
     assert_refused_with_notice(send(suspended, f"/p/{town.story.id}/react", {"kind": "support"}))
     assert_refused_with_notice(suspended.get(f"/p/{town.story.id}/report"))
     assert_refused_with_notice(send(suspended, f"/p/{town.story.id}/report", {"reason": "spam"}))
@@ -152,33 +149,65 @@ def test_a_suspension_ends_when_its_time_is_up(town, suspended):
     reply_through_form(suspended, town.story.id, "Back again, and sorry.")
 
 
-def test_lifting_a_suspension(town, suspended):
+def test_lifting_a_suspension(town):
     moderator = town.device(town.moderator)
+    flashed(moderator, suspend_author(moderator, town.harsh, "7", REASON))
+    suspended = town.device(town.reader)
 
-    response = unsuspend(moderator, READER)
+    response = lift_suspension(moderator, town.harsh)
 
-    assert response.headers["Location"] == f"/u/{READER}"
-    assert "Suspension lifted." in notice(flashed(moderator, response))
+    assert response.headers["Location"] == "/mod"
+    assert notice(flashed(moderator, response)) == (
+        "Lifted. The author can post again, unless another suspension stands."
+    )
     lifted = fresh(User, town.reader.id)
     assert (lifted.suspended_until, lifted.suspension_reason) == (None, None)
-    assert [(a.action, a.subject_id) for a in actions()] == [("unsuspend", town.reader.id)]
+    assert [(a.action, a.subject_id) for a in actions()] == [
+        ("suspend", town.reader.id),
+        ("unsuspend", town.reader.id),
+    ]
     assert banner(html_of(suspended.get("/"))) == ""
     reply_through_form(suspended, town.story.id, "Thank you.")
 
 
-def test_lifting_a_suspension_of_nobody_is_a_404(town):
-    assert unsuspend(town.device(town.moderator), "Nobody_here").status_code == 404
+def test_lifting_a_suspension_that_is_not_there_is_a_404(town):
+    assert send(town.device(town.moderator), "/mod/suspensions/4242/lift").status_code == 404
 
 
-def test_a_moderator_lifts_a_suspension_from_the_profile(town, suspended):
+def test_a_moderator_lifts_a_suspension_from_the_queue(town):
+    """The queue lists every suspension in force by the post it was made through, never by
+    account; no profile shows a suspension, to anyone."""
     moderator = town.device(town.moderator)
-    tree = page(moderator, f"/u/{READER}")
+    suspend_author(moderator, town.harsh, "7", REASON)
+    for reader in (None, town.author, town.moderator, town.admin):
+        assert "uspend" not in page(town.device(reader), f"/u/{READER}").text
 
-    forms = [f for f in tree.iter("form") if f.get("action") == f"/mod/users/{READER}/unsuspend"]
+    tree = page(moderator, "/mod")
+    [item] = tree.by_id("suspensions-title").parent.find_all("li")
+    assert READER not in item.text and f"/u/{READER}" not in str(item)
+    assert REASON in item.text
+    [form] = item.find_all("form")
+    values = {e.get("name"): e.get("value", "") for e in form.iter("input")}
+    moderator.post(form.get("action"), data=values)
 
-    assert len(forms) == 1
-    values = {e.get("name"): e.get("value", "") for e in forms[0].iter("input")}
-    moderator.post(forms[0].get("action"), data=values)
+    assert not fresh(User, town.reader.id).is_suspended
+    assert page(moderator, "/mod").by_id("suspensions-title") is None
+
+
+def test_lifting_one_suspension_leaves_another_in_place(town):
+    """Two suspensions of one account, one through an anonymous post: lifting one must not
+    lift the other, or the queue would show that both posts have one author."""
+    moderator = town.device(town.moderator)
+    hidden = town.story.reply(town.reader, "Said without my name.", anonymous=True)
+    db.session.commit()
+    suspend_author(moderator, town.harsh, "7", "Named.")
+    suspend_author(moderator, hidden, "30", "Anonymous.")
+
+    lift_suspension(moderator, hidden)
+
+    reader = fresh(User, town.reader.id)
+    assert reader.is_suspended and reader.suspension_reason == "Named."
+    lift_suspension(moderator, town.harsh)
     assert not fresh(User, town.reader.id).is_suspended
 
 
@@ -222,7 +251,7 @@ def test_a_moderator_suspends_an_anonymous_author_without_being_shown_who(town):
     seen["log"] = html_of(moderator.get("/mod/log"))
 
     assert in_queue.status_code == on_thread.status_code == 200
-    assert "The author of that post is suspended." in notice(seen["flash"])
+    assert "the account behind that post, if it still exists" in notice(seen["flash"])
     for where, html in seen.items():
         assert_names_nobody(html, where)
     assert fresh(User, HIDDEN_ID).suspended_until == INDEFINITELY

@@ -365,7 +365,8 @@ def test_a_deleted_story_no_longer_names_its_author(app, phone, story, conversat
 
 
 def test_a_deleted_post_can_be_neither_edited_nor_deleted_again(phone, story, conversation):
-    """A deleted post offers only Reply, and can't be edited or counted off twice."""
+    """A deleted post offers nothing (not even a reply), and can't be edited or counted off
+    twice."""
     answered = conversation[0]
     confirm(phone, f"/p/{answered.id}/delete")
     count_before = fresh(Thread, story.id).reply_count
@@ -373,7 +374,7 @@ def test_a_deleted_post_can_be_neither_edited_nor_deleted_again(phone, story, co
     assert phone.get(f"/p/{answered.id}/edit").status_code == 403
     assert phone.get(f"/p/{answered.id}/delete").status_code == 403
     shown = card(page(phone, thread_url(story)), answered.id)
-    assert [a.text for a in shown.find_all("a", class_="action")] == ["Reply"]
+    assert [a.text for a in shown.find_all("a", class_="action")] == []
     assert fresh(Thread, story.id).reply_count == count_before
 
 
@@ -427,15 +428,35 @@ def test_a_named_post_can_be_unlinked_from_its_author(app, phone, story, wren):
     assert "Edit" in actions and "Delete" in actions and "Unlink from me" not in actions
 
 
-def test_an_unlinked_post_takes_the_alias_its_author_already_has_in_the_thread(app, phone, story):
-    """An unlinked post joins its author's existing alias in the thread."""
+def test_an_unlinked_post_takes_an_alias_of_its_own(app, phone, story):
+    """Whoever saw the post under its author's name must not learn which anonymous posts in
+    the thread are theirs: an unlinked post takes none of the thread's aliases, and the
+    author's later anonymous posts keep their own alias, not the unlinked post's."""
     opening = opening_of(story)
     anonymous = reply_through_form(phone, opening.id, "Said anonymously.", anonymous=True)
     named = reply_through_form(phone, opening.id, "Said with my name.")
 
     confirm(phone, f"/p/{named.id}/unlink")
+    later = reply_through_form(phone, opening.id, "Said anonymously again.", anonymous=True)
 
-    assert fresh(Post, named.id).anon_alias == fresh(Post, anonymous.id).anon_alias
+    unlinked = fresh(Post, named.id)
+    assert unlinked.anonymous and unlinked.anon_alias
+    assert unlinked.anon_alias != fresh(Post, anonymous.id).anon_alias
+    assert fresh(Post, later.id).anon_alias == fresh(Post, anonymous.id).anon_alias
+
+
+def test_unlinking_an_opening_post_moves_no_author_mark(app, phone):
+    """A story told under a name, then unlinked: its author's anonymous replies in the thread
+    must not start carrying the "author" mark, which would tie them to the story."""
+    story = share_story(phone)
+    opening = opening_of(story)
+    anonymous = reply_through_form(phone, opening.id, "An anonymous aside.", anonymous=True)
+
+    confirm(phone, f"/p/{opening.id}/unlink")
+
+    tree = page(device(app), thread_url(story))
+    assert "author" not in [tag.text for tag in card(tree, anonymous.id).find_all(class_="tag")]
+    assert fresh(Post, opening.id).anon_alias != fresh(Post, anonymous.id).anon_alias
 
 
 def test_an_anonymous_post_offers_no_unlink_and_never_becomes_named(app, phone, story):
@@ -450,7 +471,7 @@ def test_an_anonymous_post_offers_no_unlink_and_never_becomes_named(app, phone, 
     phone.post(edit_url(answer), data=values)
 
     assert "Unlink from me" not in actions
-    assert response.status_code == 303
+    assert response.status_code == 403
     assert "anonymous" not in values and "anonymous" not in form_names(phone, answer)
     post = fresh(Post, answer.id)
     assert (post.anonymous, post.anon_alias, post.body) == (True, alias, "Quietly, still.")

@@ -201,7 +201,8 @@ def test_a_deleted_post_takes_no_reactions(harbours_phone, story):
         react_url(story), data={"kind": "support", "csrf_token": csrf_token(harbours_phone)}
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 403
+    assert "deleted" in html_of(response)
     assert count(Reaction) == 0
 
 

@@ -32,9 +32,9 @@ from support.pages import (
 )
 from support.rows import count, fresh
 
+from forum import policy
 from forum.database import db
 from forum.models import Post, Thread, ThreadKind
-from forum.posting import views as posting_views
 
 # These tests post quickly and often; the pace has tests of its own (test_posting_limits.py).
 pytestmark = pytest.mark.usefixtures("unpaced")
@@ -454,7 +454,7 @@ def test_a_reply_refused_for_its_length_keeps_every_word(harbours_phone, story, 
 def test_a_reply_past_the_deepest_place_is_refused_with_a_message(app, monkeypatch, harbours_phone):
     """Paths have a size limit: at the deepest place the reader is asked, kindly, to reply
     higher up, instead of meeting a server error (PostgreSQL would refuse a longer path)."""
-    monkeypatch.setattr(posting_views, "MAX_DEPTH", 2)
+    monkeypatch.setattr(policy, "MAX_DEPTH", 2)
     opening = start_thread(title="Deep")
     deepest = reply(reply(opening, None, "one"), None, "two")
     assert deepest.depth == 2

@@ -180,4 +180,5 @@ def test_a_reaction_sent_anyway_to_an_at_risk_post_is_refused(app, people, story
     token = csrf_token(reader, thread_url(thread_of(post)))
     response = reader.post(f"/p/{post.id}/react", data={"csrf_token": token, "kind": "support"})
 
-    assert response.status_code == 400
+    assert response.status_code == 403
+    assert "Reactions are switched off on this post" in response.get_data(as_text=True)

@@ -15,6 +15,7 @@ from forum.models import (
     Report,
     ReportReason,
     Role,
+    Suspension,
     Thread,
     ThreadKind,
     User,
@@ -125,8 +126,16 @@ def pin(client, thread: Thread, **kwargs):
     return send(client, f"/mod/threads/{thread.id}/pin", **kwargs)
 
 
-def unsuspend(client, pseudonym: str, **kwargs):
-    return send(client, f"/mod/users/{pseudonym}/unsuspend", **kwargs)
+def standing_suspension(post: Post) -> Suspension:
+    """The suspension made through `post` that still stands."""
+    return db.session.scalars(
+        select(Suspension).where(Suspension.post_id == post.id, Suspension.lifted_at.is_(None))
+    ).one()
+
+
+def lift_suspension(client, post: Post, **kwargs):
+    """Lift the suspension made through `post`, as the queue's button does."""
+    return send(client, f"/mod/suspensions/{standing_suspension(post).id}/lift", **kwargs)
 
 
 def report(client, post: Post, reason: str = "harassment", note: str = ""):

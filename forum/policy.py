@@ -1,0 +1,175 @@
+"""Who may see and do what, decided here and nowhere else.
+
+A reader is a guest, a member, or staff: a moderator or admin who is not suspended (a suspended
+moderator reads as a member does). What they may see of a post depends on its state:
+
+- a thread that moderators removed is seen by staff only; everyone else is told it was removed;
+- a post waiting for a moderator's approval is seen by its author and staff only; to everyone
+  else it does not exist;
+- a removed or deleted post keeps its place as a tombstone, without its text (staff may open
+  removed text).
+
+What they may do with a post they can see is `state_refusal`'s answer; whether a suspended
+member may write is the caller's first question (`forum.web.access`). Views, templates and
+queries all ask here, so a new route inherits the rules by using these functions.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, or_, true
+
+from .models import MAX_DEPTH, Post, Thread, User
+
+
+class Act(StrEnum):
+    """What a member can do to a post."""
+
+    REPLY = "reply"
+    REACT = "react"
+    REPORT = "report"
+    EDIT = "edit"
+    DELETE = "delete"
+    UNLINK = "unlink"
+
+
+# What only a post's author may do.
+AUTHORS_ACTS = frozenset({Act.EDIT, Act.DELETE, Act.UNLINK})
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why not, as an HTTP status and words for the reader."""
+
+    status: int
+    message: str
+
+
+THREAD_REMOVED = Refusal(410, "This thread was removed by the moderators.")
+NOT_FOUND = Refusal(404, "There is nothing here.")
+
+
+def is_staff(reader) -> bool:
+    """A moderator or admin who may moderate now (not suspended)."""
+    return bool(reader.is_authenticated and reader.is_moderator and not reader.is_suspended)
+
+
+def is_author(reader, post: Post) -> bool:
+    return (
+        bool(reader.is_authenticated) and post.author_id is not None and post.author_id == reader.id
+    )
+
+
+# --- seeing ------------------------------------------------------------------------------
+
+
+def thread_refusal(reader, thread: Thread) -> Refusal | None:
+    """Why `reader` may not open `thread` at all; None when they may."""
+    if thread.removed_at is not None and not is_staff(reader):
+        return THREAD_REMOVED
+    return None
+
+
+def seeing_refusal(reader, post: Post, thread: Thread) -> Refusal | None:
+    """Why `reader` may not see `post` (in `thread`); None when they may."""
+    refusal = thread_refusal(reader, thread)
+    if refusal is not None:
+        return refusal
+    if post.awaiting_approval and not (is_staff(reader) or is_author(reader, post)):
+        return NOT_FOUND
+    return None
+
+
+def visible_posts(reader) -> ColumnElement[bool]:
+    """`seeing_refusal` as a query's condition on posts of a thread `reader` may open: a post
+    waiting for approval only for its author and staff."""
+    if is_staff(reader):
+        return true()
+    if reader.is_authenticated:
+        return or_(Post.awaiting_approval.is_(False), Post.author_id == reader.id)
+    return Post.awaiting_approval.is_(False)
+
+
+# --- doing -------------------------------------------------------------------------------
+
+
+def _authors_refusal(reader, act: Act, post: Post) -> Refusal | None:
+    if not is_author(reader, post):
+        return Refusal(403, "Only the person who wrote this post can change it.")
+    if post.removed_at is not None:
+        return Refusal(403, "The moderators removed this post, so it can't be changed.")
+    if post.deleted_by_author_at is not None:
+        return Refusal(403, "This post is deleted already.")
+    if act == Act.UNLINK and post.anonymous:
+        return Refusal(403, "This post doesn't show your name already.")
+    return None
+
+
+def _report_refusal(reader, post: Post) -> Refusal | None:
+    if is_author(reader, post):
+        return Refusal(403, "This is your own post: you can edit or delete it instead.")
+    if post.is_gone:
+        return Refusal(403, "This post has been taken down already.")
+    if post.awaiting_approval:
+        return Refusal(403, "A moderator is looking at this post already.")
+    return None
+
+
+def _answer_refusal(act: Act, post: Post, thread: Thread) -> Refusal | None:
+    """A reply or a reaction: only to a standing, published post in an open thread."""
+    what = "replies" if act == Act.REPLY else "reactions"
+    if thread.locked:
+        return Refusal(403, f"This thread is locked and takes no new {what}.")
+    if post.removed_at is not None:
+        return Refusal(403, f"The moderators removed this post: it takes no {what}.")
+    if post.deleted_by_author_at is not None:
+        return Refusal(403, f"Its author deleted this post: it takes no {what}.")
+    if post.awaiting_approval:
+        return Refusal(403, f"This post is waiting for a moderator, and takes no {what} yet.")
+    if act == Act.REPLY and post.depth >= MAX_DEPTH:
+        return Refusal(
+            403,
+            "This conversation is as deep as it can go here. Please reply to a post higher "
+            "up in the thread.",
+        )
+    if act == Act.REACT and post.may_be_at_risk:
+        return Refusal(403, "Reactions are switched off on this post: a kind reply helps more.")
+    return None
+
+
+def state_refusal(reader, act: Act, post: Post, thread: Thread) -> Refusal | None:
+    """Why `reader`, who can see `post`, may not `act` on it as things stand; None when they
+    may. Suspension is asked separately, first."""
+    if act in AUTHORS_ACTS:
+        return _authors_refusal(reader, act, post)
+    if act == Act.REPORT:
+        return _report_refusal(reader, post)
+    return _answer_refusal(act, post, thread)
+
+
+def may(reader, act: Act, post: Post, thread: Thread) -> bool:
+    """Whether to offer `act` on `post`: the reader can see it, isn't suspended, and the post's
+    state allows it. A guest is offered what a member could do, and logs in first."""
+    if seeing_refusal(reader, post, thread) is not None:
+        return False
+    if reader.is_authenticated and reader.is_suspended:
+        return False
+    if not reader.is_authenticated and act in AUTHORS_ACTS:
+        return False
+    return state_refusal(reader, act, post, thread) is None
+
+
+# --- moderating --------------------------------------------------------------------------
+
+
+def moderation_refusal(actor: User, subject: User | None, anonymous: bool) -> str | None:
+    """Why `actor` may not moderate a post or account of `subject` (None: an account that no
+    longer exists); None when they may. `anonymous`: acting through an anonymous post, where
+    the author's role is never consulted, so no answer can tell who wrote it."""
+    if subject is None:
+        return None
+    if subject.id == actor.id:
+        return "You can't take this action on your own account or posts."
+    if subject.is_admin and not actor.is_admin and not anonymous:
+        return "This needs an admin."
+    return None
