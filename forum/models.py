@@ -643,7 +643,6 @@ class ModerationAction(db.Model):
     def label(self) -> str:
         return ModAction(self.action).label
 
-
     @property
     def reason_label(self) -> str | None:
         return RemovalReason(self.reason).label if self.reason else None

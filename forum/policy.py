@@ -17,7 +17,8 @@ queries all ask here, so a new route inherits the rules by using these functions
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, or_, true
+from sqlalchemy import ColumnElement, and_, or_, true
+from sqlalchemy.orm.util import AliasedClass
 
 from .models import MAX_DEPTH, Post, Thread, User
 
@@ -88,6 +89,28 @@ def visible_posts(reader) -> ColumnElement[bool]:
     if reader.is_authenticated:
         return or_(Post.awaiting_approval.is_(False), Post.author_id == reader.id)
     return Post.awaiting_approval.is_(False)
+
+
+def listed_threads(opening: AliasedClass[Post]) -> ColumnElement[bool]:
+    """Which threads listings show, the same to every reader (a listing is no place for what
+    only some may see): not removed, their opening post (`opening`, joined by the caller)
+    published, and not withdrawn by its author before anyone answered."""
+    return and_(
+        Thread.removed_at.is_(None),
+        opening.awaiting_approval.is_(False),
+        or_(opening.deleted_by_author_at.is_(None), Thread.reply_count > 0),
+    )
+
+
+def public_posts() -> ColumnElement[bool]:
+    """Posts standing in public, for lists of them (a member's profile): published, neither
+    removed nor deleted, in a thread not removed (the caller joins `Thread`)."""
+    return and_(
+        Post.awaiting_approval.is_(False),
+        Post.removed_at.is_(None),
+        Post.deleted_by_author_at.is_(None),
+        Thread.removed_at.is_(None),
+    )
 
 
 # --- doing -------------------------------------------------------------------------------

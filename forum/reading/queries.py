@@ -4,12 +4,12 @@ statements however many posts it returns."""
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import and_, func, or_, select, tuple_
+from sqlalchemy import and_, func, select, tuple_
 from sqlalchemy.orm import aliased, joinedload
 
 from ..database import db, utcnow
 from ..models import Mute, Post, Reaction, Thread, ThreadKind
-from ..policy import visible_posts
+from ..policy import listed_threads, public_posts, visible_posts
 from ..web.pagination import Cursor
 
 
@@ -20,12 +20,20 @@ class ThreadPage:
     next_cursor: Cursor | None
 
 
+def _listed_threads():
+    """Threads as listings show them (`forum.policy.listed_threads`)."""
+    opening = aliased(Post)
+    return (
+        select(Thread)
+        .join(opening, and_(opening.thread_id == Thread.id, opening.parent_id.is_(None)))
+        .where(listed_threads(opening))
+    )
+
+
 def pinned_threads() -> list[Thread]:
     return list(
         db.session.scalars(
-            select(Thread)
-            .where(Thread.pinned, Thread.removed_at.is_(None))
-            .order_by(Thread.created_at, Thread.id)
+            _listed_threads().where(Thread.pinned).order_by(Thread.created_at, Thread.id)
         )
     )
 
@@ -35,14 +43,8 @@ def threads_by_activity(
 ) -> ThreadPage:
     """Unpinned threads, most recent activity first, after `after` (keyset pagination: the
     query costs the same on page 100 as on page 1, and a new thread can't shift a page)."""
-    opening = aliased(Post)
     query = (
-        select(Thread)
-        .join(opening, and_(opening.thread_id == Thread.id, opening.parent_id.is_(None)))
-        # A thread whose author deleted its opening post, and that nobody answered, is gone;
-        # so is one that moderators removed or that waits for their approval.
-        .where(or_(opening.deleted_by_author_at.is_(None), Thread.reply_count > 0))
-        .where(Thread.removed_at.is_(None), opening.awaiting_approval.is_(False))
+        _listed_threads()
         .where(Thread.pinned.is_(False))
         .order_by(Thread.last_activity_at.desc(), Thread.id.desc())
         .limit(limit + 1)
@@ -168,18 +170,13 @@ def muted_by(viewer) -> set[int]:
 
 def unanswered_stories(older_than: timedelta, limit: int = 50) -> list[Thread]:
     """Stories nobody has answered yet, waiting longer than `older_than`, oldest first."""
-    opening = aliased(Post)
     return list(
         db.session.scalars(
-            select(Thread)
-            .join(opening, and_(opening.thread_id == Thread.id, opening.parent_id.is_(None)))
+            _listed_threads()
             .where(
                 Thread.kind == ThreadKind.STORY,
                 Thread.reply_count == 0,
-                Thread.removed_at.is_(None),
                 Thread.created_at < utcnow() - older_than,
-                opening.deleted_by_author_at.is_(None),
-                opening.awaiting_approval.is_(False),
             )
             .order_by(Thread.created_at, Thread.id)
             .limit(limit)
@@ -228,10 +225,7 @@ def named_posts(user_id: int, before: int | None, limit: int) -> list[tuple[Post
         .where(
             Post.author_id == user_id,
             Post.anonymous.is_(False),
-            Post.deleted_by_author_at.is_(None),
-            Post.removed_at.is_(None),
-            Post.awaiting_approval.is_(False),
-            Thread.removed_at.is_(None),
+            public_posts(),
         )
         .order_by(Post.id.desc())
         .limit(limit + 1)
