@@ -264,7 +264,9 @@ def test_a_locked_thread_shows_its_reason_and_takes_no_replies(town):
     member = town.device(town.another)
     tree = page(member, town.thread_url)
     locked = tree.find("p", class_="locked")
-    assert locked.text == "This thread is locked and takes no new replies: This has become heated."
+    assert locked.text == (
+        "This thread is locked and takes no new replies or reactions: This has become heated."
+    )
     assert not [a for a in tree.iter("a") if a.text == "Reply"]
     for post in (town.story, town.harsh):
         assert member.get(f"/p/{post.id}/reply").status_code == 403
@@ -287,7 +289,9 @@ def test_a_thread_can_be_locked_without_a_reason(town):
 
     tree = page(town.device(None), town.thread_url)
 
-    assert tree.find("p", class_="locked").text == "This thread is locked and takes no new replies."
+    assert tree.find("p", class_="locked").text == (
+        "This thread is locked and takes no new replies or reactions."
+    )
     member = town.device(town.reader)
     assert member.get(f"/p/{town.story.id}/reply").status_code == 403
     refused = send(member, f"/p/{town.story.id}/reply", {f"reply-{town.story.id}-body": "Hi"})

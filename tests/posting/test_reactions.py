@@ -13,7 +13,7 @@ from support.pages import Element, html_of, location, page, parse, visible_text
 from support.rows import count
 
 from forum.database import db, utcnow
-from forum.models import Post, Reaction, ReactionKind, ThreadKind, User
+from forum.models import Post, Reaction, ReactionKind, Thread, ThreadKind, User
 
 KINDS = [kind.value for kind in ReactionKind]
 
@@ -189,6 +189,41 @@ def test_a_reaction_needs_the_forms_token(harbours_phone, story):
     response = harbours_phone.post(react_url(story), data={"kind": "support"})
 
     assert response.status_code == 400
+    assert count(Reaction) == 0
+
+
+@pytest.mark.parametrize(
+    ("state", "message"),
+    [
+        ("locked", "This thread is locked and takes no new reactions."),
+        ("waiting", "This post is waiting for a moderator, and takes no reactions yet."),
+        ("removed", "The moderators removed this post: it takes no reactions."),
+    ],
+)
+def test_a_post_closed_to_answers_takes_no_reactions_and_offers_none(
+    harbour, harbours_phone, story, state, message
+):
+    """In a locked thread, waiting for a moderator (seen by its own author only) or removed: no
+    reaction buttons, and a reaction sent anyway is refused with the reason."""
+    thread = db.session.get(Thread, story.thread_id)
+    if state == "locked":
+        thread.locked = True
+    elif state == "waiting":
+        story.awaiting_approval = True
+        story.author_id = harbour.id
+    else:
+        story.removed_at = utcnow()
+    db.session.commit()
+
+    tree = page(harbours_phone, thread_url(thread))
+    response = harbours_phone.post(
+        react_url(story), data={"kind": "support", "csrf_token": csrf_token(harbours_phone)}
+    )
+
+    shown = tree.by_id(f"p{story.id}")
+    assert shown.find("button", class_="reaction") is None
+    assert response.status_code == 403
+    assert message in html_of(response)
     assert count(Reaction) == 0
 
 

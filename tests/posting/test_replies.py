@@ -407,7 +407,8 @@ def test_a_locked_thread_says_why_and_offers_no_reply(app, story, locked):
         tree = page(client, thread_url(locked))
         notice = tree.find("p", class_="locked")
         assert notice.text == (
-            "This thread is locked and takes no new replies: the conversation has run its course."
+            "This thread is locked and takes no new replies or reactions: the conversation has "
+            "run its course."
         )
         replies = [a for a in tree.iter("a") if (a.get("href") or "").endswith("/reply")]
         assert replies == []
@@ -429,6 +430,7 @@ def test_a_locked_thread_takes_no_replies(harbours_phone, story, headers):
     for response in (shown, sent):
         assert response.status_code == 403
         assert "This thread is locked and takes no new replies." in visible_text(html_of(response))
+    assert textarea_text(parse(html_of(sent)), f"reply-{story.id}-body") == "Too late?"
     assert count(Post) == posts_before
     assert fresh(Thread, thread.id).reply_count == 1
 
