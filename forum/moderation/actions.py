@@ -164,6 +164,7 @@ def dismiss_reports(actor: User, post: Post) -> None:
 
 def approve(actor: User, post: Post) -> None:
     """Let a new member's waiting post be seen, and count it in its thread."""
+    check_may_act_on(actor, post.author_id, post)
     if not post.awaiting_approval:
         return
     post.awaiting_approval = False

@@ -47,6 +47,7 @@ bp = Blueprint("posting", __name__)
 
 def _compose(kind: ThreadKind, form: ComposeForm):
     if request.method == "GET":
+        refuse_if_suspended()  # say so now, before anything is written
         form.anonymous.data = current_user.post_anonymously_by_default
     preview = None
     refused = None

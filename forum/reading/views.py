@@ -61,13 +61,14 @@ def unanswered():
 def thread(thread_id: int, slug: str | None = None):
     """A thread: its article or story, then every reply as a nested tree."""
     thread = readable_thread(thread_id)
-    if slug != thread.slug:
-        # One address per thread; an old or missing slug still finds it.
-        return redirect(thread_url(thread), 301)
     posts = thread_posts(thread, current_user)
     children = children_by_parent(posts)
     if None not in children:  # the opening post waits for approval, and not for this reader
         abort(404)
+    if slug != thread.slug:
+        # One address per thread; an old or missing slug still finds it (once the reader may
+        # see the thread: the address carries its title).
+        return redirect(thread_url(thread), 301)
     opening = children[None][0]
     return render_page(
         "reading/thread.html",

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from support.content import start_thread
-from support.forms import compose, log_in, reply_through_form
+from support.forms import log_in, reply_through_form
 from support.members import make_member
 from support.moderation import (
     READER,
@@ -128,8 +128,12 @@ def assert_refused_with_notice(response) -> None:
 def test_a_suspended_member_cannot_post_reply_react_or_report(town, suspended):
     before = (count(Thread), count(Post), count(Reaction), count(Report))
 
-    assert_refused_with_notice(compose(suspended, "story", title="Still here", body="Hello."))
-    assert_refused_with_notice(compose(suspended, "discussion", title="A question", body="Hi."))
+    for kind in ("stories", "discussions"):
+        assert_refused_with_notice(suspended.get(f"/{kind}/new"))  # before anything is written
+        form = {"title": "Still here", "body": "Hello, all.", "intent": "listening"}
+        sent = send(suspended, f"/{kind}/new", form)
+        assert_refused_with_notice(sent)
+        assert "Hello, all." in html_of(sent)  # a form opened before the suspension keeps it
     assert_refused_with_notice(suspended.get(f"/p/{town.story.id}/reply"))
     reply_data = {f"reply-{town.story.id}-body": "Me again."}
     assert_refused_with_notice(send(suspended, f"/p/{town.story.id}/reply", reply_data))
