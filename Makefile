@@ -64,4 +64,4 @@ seed-demo: setup
 	$(BIN)/forum seed-demo
 
 clean:
-	rm -rf $(VENV) node_modules test-results .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules test-results .pytest_cache .ruff_cache .hypothesis

@@ -206,7 +206,8 @@ class User(UserMixin, db.Model):
     bio_html: Mapped[str] = mapped_column(Text, default="")
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     suspension_reason: Mapped[str | None] = mapped_column(String(300))
-    """Shown to the member while they are suspended."""
+    """The latest-ending of the account's standing `Suspension`s, read on every request and
+    shown to the member while they are suspended (kept by `refresh_suspension`)."""
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     """What the session and remember cookies carry instead of the id; replacing it signs the
     account out everywhere (recovery, password change)."""
@@ -614,12 +615,6 @@ class Suspension(db.Model):
     reason: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    post: Mapped["Post | None"] = relationship(lazy="raise_on_sql")
-
-    @property
-    def standing(self) -> bool:
-        return self.lifted_at is None and self.until > utcnow()
 
 
 class ModerationAction(db.Model):

@@ -25,6 +25,9 @@ RESERVED_PREFIXES = ("anonymous", "anon_", "anon-", "admin", "moderator", "delet
 
 # Letters that are easy to mistake for one another in most fonts, folded to one of each.
 _LOOKALIKES = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "5": "s", "-": "_"})
+# Control characters, NUL among them: nobody sees them in a name, no pseudonym may have them,
+# and PostgreSQL refuses a NUL in any text, even in a query's parameter.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def normalise(text: str) -> str:
@@ -34,7 +37,9 @@ def normalise(text: str) -> str:
 def likeness_key(pseudonym: str) -> str:
     """The same for two pseudonyms a reader could mistake for each other ("Wren", "wren",
     "VVren", "wr3n" is not). Stored unique, so no look-alike of a member can be taken."""
-    key = pseudonym.casefold().translate(_LOOKALIKES)
+    # Without control characters: a look-up of a name typed with one (a NUL from a hostile
+    # form or address) finds the name without it, instead of failing in the database.
+    key = _CONTROL.sub("", pseudonym).casefold().translate(_LOOKALIKES)
     return key.replace("rn", "m").replace("vv", "w")
 
 

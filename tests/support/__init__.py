@@ -11,5 +11,7 @@ so a test imports `from support.pages import page`):
 - pages: a small HTML tree, and the parts of a page the tests read;
 - forms: sending forms as a browser does (log in, join, compose, reply...);
 - moderation: the moderators' scene, their forms, and the queue and log as shown;
-- browser: Playwright helpers (serving an app, logging in, axe-core, watching a page).
+- browser: Playwright helpers (serving an app, logging in, axe-core, watching a page);
+- hostile: the hostile corpus (naughty strings, script and htmx payloads, expensive Markdown,
+  bytes that aren't UTF-8), a stopwatch for the answers, and checks that nothing can run.
 """
