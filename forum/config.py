@@ -88,6 +88,9 @@ DEFAULTS = {
     # A form's CSRF token lasts as long as the session: a story written slowly over an
     # evening must not be refused (and lost) because an hour went by.
     "WTF_CSRF_TIME_LIMIT": None,
+    # No form sends more: a post's 20,000 characters, percent-encoded, are at most 240 KB.
+    # Anything larger is refused (413) before it is read, let alone decoded.
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_DEFAULT_TIMEZONE": "UTC",
     "RATELIMIT_HEADERS_ENABLED": True,

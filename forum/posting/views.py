@@ -32,6 +32,7 @@ from ..web.forms import ConfirmForm, clean_text, form_status
 from ..web.partials import render_page, render_part, wants_partial
 from ..web.urls import post_url, thread_url
 from .forms import (
+    BODY_MAX,
     STORY_PROMPTS,
     ComposeForm,
     DiscussionForm,
@@ -49,11 +50,11 @@ def _compose(kind: ThreadKind, form: ComposeForm):
     if request.method == "GET":
         refuse_if_suspended()  # say so now, before anything is written
         form.anonymous.data = current_user.post_anonymously_by_default
-    preview = None
+    preview = {"preview": None}
     refused = None
     if form.is_submitted() and "preview" in request.form:
         # Without JavaScript, Preview sends the whole form: show it again, with the preview.
-        preview = render_markdown(form.body.data or "", MEMBER_HEADING_OFFSET)
+        preview = preview_of(form.body.data or "")
     elif form.validate_on_submit():
         sent = already_sent(form)
         if sent is not None:
@@ -77,7 +78,11 @@ def _compose(kind: ThreadKind, form: ComposeForm):
             if opening is not None:
                 return redirect(thread_url(get_thread_or_404(opening.thread_id)), 303)
     page = render_template(
-        "posting/compose.html", kind=kind, form=form, preview=preview, prompts=STORY_PROMPTS
+        "posting/compose.html",
+        kind=kind,
+        form=form,
+        prompts=STORY_PROMPTS,
+        **preview,
     )
     return page, form_status(form, refused=refused)
 
@@ -101,9 +106,15 @@ def new_discussion():
 def preview():
     """The rendered Markdown of what is being written, for htmx's Preview button."""
     body = clean_text(request.form.get("body"))
-    return render_template(
-        "posting/_preview.html", preview=render_markdown(body, MEMBER_HEADING_OFFSET)
-    )
+    return render_template("posting/_preview.html", **preview_of(body))
+
+
+def preview_of(text: str) -> dict:
+    """What the preview shows: the text rendered as it would be posted, or, for text longer
+    than a post may be (which would only cost time to render), the longest a post may be."""
+    if len(text) > BODY_MAX:
+        return {"preview": "", "too_long": BODY_MAX}
+    return {"preview": render_markdown(text, MEMBER_HEADING_OFFSET)}
 
 
 @bp.route("/p/<id:post_id>/reply", methods=["GET", "POST"])

@@ -13,6 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..accounts.forms import NewPassword
+from ..web.forms import clean_text
 
 BIO_MAX_LENGTH = 500
 
@@ -40,6 +41,7 @@ class ChangePasswordForm(FlaskForm):
 class BioForm(FlaskForm):
     bio = TextAreaField(
         "About you",
+        filters=[clean_text],
         validators=[
             Length(
                 max=BIO_MAX_LENGTH,

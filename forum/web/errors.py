@@ -14,6 +14,9 @@ MESSAGES = {
           "It may have been moved or removed, or the address may have a typo."),
     405: ("That didn't work", "This address doesn't accept that kind of request."),
     410: ("This is no longer here", "The moderators took it down."),
+    413: ("That was too much to send at once",
+          "Nothing was saved. A post holds up to 20,000 characters: please go back, shorten "
+          "it, and send it again."),
     429: ("Let's slow down a little", "Too many requests in a short time. Please wait a moment."),
     500: ("Something went wrong on our side",
           "It isn't anything you did. Please try again in a little while."),
