@@ -43,11 +43,13 @@ class Refusal:
     """Why not, as an HTTP status and words for the reader."""
 
     status: int
-    message: str
+    message: str = ""
+    """Empty: the error page's own words."""
 
 
 THREAD_REMOVED = Refusal(410, "This thread was removed by the moderators.")
-NOT_FOUND = Refusal(404, "There is nothing here.")
+# Word for word what an address that never existed gets: a hidden post must not be told apart.
+NOT_FOUND = Refusal(404)
 
 
 def is_staff(reader) -> bool:

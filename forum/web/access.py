@@ -1,12 +1,9 @@
 """Who may reach what, as HTTP answers: signed-in members, active members (not suspended) and
 moderators; and the rows a URL names, as `forum.policy` lets the reader see and act on them."""
 
-from collections.abc import Callable
-from functools import wraps
-
 from flask import abort, current_app, request
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_login.config import EXEMPT_METHODS
 
 from ..database import db
@@ -19,19 +16,6 @@ def refuse_if_suspended() -> None:
     """A suspended member may read, but not write: 403 with the notice saying why and until when."""
     if current_user.is_suspended:
         abort(403, description=suspension_notice(current_user))
-
-
-def active_member_required(view: Callable) -> Callable:
-    """For a write a suspended member may not do: guests are sent to log in; suspended members
-    are refused."""
-
-    @wraps(view)
-    @login_required
-    def checked(*args, **kwargs):
-        refuse_if_suspended()
-        return view(*args, **kwargs)
-
-    return checked
 
 
 def members_only() -> ResponseReturnValue | None:
@@ -56,9 +40,10 @@ def moderators_only() -> ResponseReturnValue | None:
 
 
 def refuse(refusal: Refusal | None) -> None:
-    """Answer with the policy's refusal, if there is one."""
+    """Answer with the policy's refusal, if there is one (in the error page's own words, when
+    the refusal has none)."""
     if refusal is not None:
-        abort(refusal.status, description=refusal.message)
+        abort(refusal.status, description=refusal.message or None)
 
 
 def get_thread_or_404(thread_id: int) -> Thread:
@@ -81,16 +66,11 @@ def get_post_or_404(post_id: int) -> Post:
     return post
 
 
-def post_and_thread_or_404(post_id: int) -> tuple[Post, Thread]:
-    """The post and its thread, for moderators' tools: no check of who may see them."""
-    post = get_post_or_404(post_id)
-    return post, get_thread_or_404(post.thread_id)
-
-
 def readable_post(post_id: int) -> tuple[Post, Thread]:
-    """The post and its thread, if the reader may see the post: 404 (or 410 for a removed
-    thread) otherwise, the same whatever the reason it is hidden."""
-    post, thread = post_and_thread_or_404(post_id)
+    """The post and its thread, if the reader may see the post: otherwise 404, the very page a
+    post that never existed gets (or 410 for a removed thread)."""
+    post = get_post_or_404(post_id)
+    thread = get_thread_or_404(post.thread_id)
     refuse(seeing_refusal(current_user, post, thread))
     return post, thread
 

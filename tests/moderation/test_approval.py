@@ -4,7 +4,7 @@ author (marked as waiting) and the moderators, until one approves them."""
 import pytest
 from support.clients import PARTIAL
 from support.content import thread_url
-from support.forms import reply_through_form, send_reply, share_story
+from support.forms import csrf_token, reply_through_form, send_reply, share_story
 from support.members import make_member
 from support.moderation import (
     STORY_TITLE,
@@ -65,6 +65,36 @@ def test_a_new_members_first_reply_waits_seen_by_them_and_the_moderators_only(to
         assert f'id="p{waiting.id}"' not in html, other
         assert town.device(other).get(f"/p/{waiting.id}").status_code == 404, other
     assert town.device(newcomer).get(f"/p/{waiting.id}").status_code == 200
+
+
+def anonymised(response, post_id: int) -> str:
+    """The answer's page with the post's id taken out of its addresses."""
+    return html_of(response).replace(f"/p/{post_id}", "/p/N").replace(f"%2Fp%2F{post_id}", "N")
+
+
+def test_a_waiting_post_answers_others_as_a_post_that_never_was(town, newcomer):
+    """Its reply page would show its text; its other addresses would say it exists. To anyone
+    but its author and the moderators, each answers word for word as an unknown post's does."""
+    waiting = reply_through_form(town.device(newcomer), town.story.id, FIRST_REPLY)
+    never = waiting.id + 1000
+    member = town.device(town.another)
+    member.get("/settings")  # a session, as a member who has been reading has
+
+    for path in ("", "/reply", "/report", "/take-care", "/edit", "/delete", "/unlink"):
+        for client in (town.device(None), member):
+            hidden = client.get(f"/p/{waiting.id}{path}")
+            unknown = client.get(f"/p/{never}{path}")
+            assert hidden.status_code in (302, 404), path
+            assert (hidden.status_code, anonymised(hidden, waiting.id)) == (
+                unknown.status_code,
+                anonymised(unknown, never),
+            ), path
+    for path in ("/reply", "/react", "/report"):
+        data = {"kind": "support", "reason": "spam", "csrf_token": csrf_token(member)}
+        response = member.post(f"/p/{waiting.id}{path}", data=data)
+        assert response.status_code == 404, path
+        assert FIRST_REPLY not in html_of(response)
+    assert fresh(Post, waiting.id).awaiting_approval
 
 
 def test_an_inline_reply_that_waits_says_so(town, newcomer):
