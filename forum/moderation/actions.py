@@ -168,6 +168,9 @@ def approve(actor: User, post: Post) -> None:
     if not post.awaiting_approval:
         return
     post.awaiting_approval = False
+    # Shown from now on with the moment it was published: a post appearing with an older time
+    # would tell every reader it had waited, so that its author is new here.
+    post.created_at = utcnow()
     if post.parent_id is not None:
         db.session.execute(
             update(Thread)

@@ -1,6 +1,8 @@
 """First-post approval: a new member's first posts wait for a moderator, seen only by their
 author (marked as waiting) and the moderators, until one approves them."""
 
+from datetime import timedelta
+
 import pytest
 from support.clients import PARTIAL
 from support.content import thread_url
@@ -18,7 +20,7 @@ from support.moderation import (
 from support.pages import html_of, notice, page, parse
 from support.rows import fresh
 
-from forum.database import db
+from forum.database import db, utcnow
 from forum.models import Post, Role, Thread
 
 FIRST_STORY = "My first time writing here"
@@ -157,6 +159,20 @@ def test_moderators_approve_the_first_posts_then_the_next_is_published_at_once(t
     assert "And one more thing." in page(town.device(None), town.thread_url).text
     assert reply_count(town.story) == 4
     assert waiting_items(moderator) == []
+
+
+def test_an_approved_post_shows_when_it_was_published(town, newcomer):
+    """Shown with the time it was written, a post published hours later would tell every
+    reader that it waited for a moderator, and so that its author is new here."""
+    waiting = reply_through_form(town.device(newcomer), town.story.id, FIRST_REPLY)
+    waiting.created_at = utcnow() - timedelta(hours=3)
+    db.session.commit()
+
+    approve(town.device(town.moderator), waiting)
+
+    assert abs(fresh(Post, waiting.id).created_at - utcnow()) < timedelta(minutes=1)
+    shown = page(town.device(None), town.thread_url).by_id(f"p{waiting.id}").find("time")
+    assert shown.text == "just now"
 
 
 def fresh_waiting() -> list[Post]:
