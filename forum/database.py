@@ -79,3 +79,12 @@ def configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _request_may_write() else "BEGIN")
+
+
+def end_transaction() -> None:
+    """Commit now, before slow work (checking a password, rendering a preview) that needs no
+    database: on SQLite a request that may write holds the write lock from its first query to
+    the end of its transaction, and every other writer would wait behind it. Loaded objects
+    are expired by the commit: read what the slow work needs first, or it queries (and locks)
+    again."""
+    db.session.commit()
