@@ -4,6 +4,7 @@ a resent form or a retry after a lost response finds the post already made."""
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from ..database import db
 from ..models import Post
@@ -11,11 +12,11 @@ from .forms import WritingForm
 
 
 def already_sent(form: WritingForm) -> Post | None:
-    """The post this very form created before, if any."""
+    """The post this very form created before, if any, with its author (pages show it)."""
     return db.session.scalar(
-        select(Post).where(
-            Post.idempotency_key == form.token.data, Post.author_id == current_user.id
-        )
+        select(Post)
+        .options(joinedload(Post.author))
+        .where(Post.idempotency_key == form.token.data, Post.author_id == current_user.id)
     )
 
 

@@ -4,10 +4,11 @@ and supportive reactions. Every action is a plain form first; htmx only makes it
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
-from ..database import db
+from ..database import db, end_transaction
 from ..markdown import render_markdown
 from ..models import (
     MEMBER_HEADING_OFFSET,
@@ -16,7 +17,6 @@ from ..models import (
     ReactionKind,
     Thread,
     ThreadKind,
-    post_with_author,
 )
 from ..policy import Act, state_refusal
 from ..reading.queries import reactions_for, thread_view
@@ -72,11 +72,15 @@ def _compose(kind: ThreadKind, form: ComposeForm):
             )  # fmt: skip
             opening.awaiting_approval = needs_approval(current_user)
             at_risk = flag_if_at_risk(opening, f"{form.title.data}\n{form.body.data}")
-            opening = commit_once(opening, form)
-            if opening is not None and at_risk:
-                return redirect(url_for("safety.take_care", post_id=opening.id), 303)
-            if opening is not None:
-                return redirect(thread_url(get_thread_or_404(opening.thread_id)), 303)
+            if at_risk:
+                where = url_for("safety.take_care", post_id=opening.id)
+            else:
+                where = thread_url(opening.thread)
+            saved = commit_once(opening, form)
+            if saved is opening:
+                return redirect(where, 303)
+            if saved is not None:  # a twin request made it first
+                return redirect(post_url(saved, get_thread_or_404(saved.thread_id)), 303)
     page = render_template(
         "posting/compose.html",
         kind=kind,
@@ -111,9 +115,12 @@ def preview():
 
 def preview_of(text: str) -> dict:
     """What the preview shows: the text rendered as it would be posted, or, for text longer
-    than a post may be (which would only cost time to render), the longest a post may be."""
+    than a post may be (which would only cost time to render), the longest a post may be.
+    Rendered with no transaction open: a preview writes nothing, and rendering the costliest
+    Markdown takes long enough that no writer should wait for it."""
     if len(text) > BODY_MAX:
         return {"preview": "", "too_long": BODY_MAX}
+    end_transaction()
     return {"preview": render_markdown(text, MEMBER_HEADING_OFFSET)}
 
 
@@ -150,13 +157,15 @@ def reply(post_id: int):
                     awaiting_approval=needs_approval(current_user),
                 )  # fmt: skip
                 flag_if_at_risk(new_reply, form.body.data)
-                new_reply = commit_once(new_reply, form)
+                # The answer is made before the commit: once the reply is saved, nothing may
+                # fail and tell its writer it wasn't.
+                answer = _sent(new_reply, thread)
+                saved = commit_once(new_reply, form)
+                if saved is new_reply:
+                    return answer
+                new_reply = saved  # a twin request made it first, or None: the form is stale
         if new_reply is not None:
-            if wants_partial():
-                return _inserted_reply(new_reply, thread)
-            if new_reply.may_be_at_risk:
-                return redirect(url_for("safety.take_care", post_id=new_reply.id), 303)
-            return redirect(post_url(new_reply, thread), 303)
+            return _sent(new_reply, thread)
     context = {"parent": parent, "thread": thread, "form": form, "inline": wants_partial()}
     if not wants_partial():
         context["view"] = thread_view(thread, [parent], current_user)
@@ -165,10 +174,19 @@ def reply(post_id: int):
     )
 
 
+def _sent(new_reply: Post, thread: Thread) -> ResponseReturnValue:
+    """The answer to a sent reply: with htmx, the reply in place; without, its page (or, if its
+    words suggest its writer may be at risk, the take-care page)."""
+    if wants_partial():
+        return _inserted_reply(new_reply, thread)
+    if new_reply.may_be_at_risk:
+        return redirect(url_for("safety.take_care", post_id=new_reply.id), 303)
+    return redirect(post_url(new_reply, thread), 303)
+
+
 def _inserted_reply(new_reply: Post, thread: Thread) -> str:
     """htmx's answer to a sent reply: the form's slot says it was sent, and the reply itself
     goes at the end of its parent's list of replies (out of band)."""
-    new_reply = post_with_author(new_reply.id)
     return render_template(
         "posting/_reply_sent.html",
         # The thread page's own heading block, out of band: one piece of markup, never copied.
@@ -204,10 +222,11 @@ def edit(post_id: int):
             else:
                 post.edit(form.body.data, form.content_warning, grace)
             at_risk = flag_if_at_risk(post, f"{form.title.data}\n{form.body.data}")
+            where = (
+                url_for("safety.take_care", post_id=post.id) if at_risk else post_url(post, thread)
+            )
             db.session.commit()
-            if at_risk:
-                return redirect(url_for("safety.take_care", post_id=post.id), 303)
-            return redirect(post_url(post, thread), 303)
+            return redirect(where, 303)
     page = render_template(
         "posting/edit.html", form=form, post=post, thread=thread, opening=opening
     )
@@ -222,8 +241,9 @@ def delete(post_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         post.delete_by_author()
+        where = post_url(post, thread)
         db.session.commit()
-        return redirect(post_url(post, thread), 303)
+        return redirect(where, 303)
     return render_template("posting/delete.html", form=form, post=post, thread=thread)
 
 
@@ -235,8 +255,9 @@ def unlink(post_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         post.unlink()
+        where = post_url(post, thread)
         db.session.commit()
-        return redirect(post_url(post, thread), 303)
+        return redirect(where, 303)
     return render_template("posting/unlink.html", form=form, post=post, thread=thread)
 
 
@@ -253,9 +274,17 @@ def react(post_id: int):
         abort(400)
     Reaction.toggle(post.id, current_user.id, kind)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:  # the same reaction sent twice at once: it is there, as wanted
         db.session.rollback()
+        return _reactions_answer(post, thread)
+    answer = _reactions_answer(post, thread)  # before the commit, as for a reply
+    db.session.commit()
+    return answer
+
+
+def _reactions_answer(post: Post, thread: Thread) -> ResponseReturnValue:
+    """With htmx, the post's reactions as they stand; without, back to the post."""
     if wants_partial():
         return render_template(
             "posting/_reactions.html",
