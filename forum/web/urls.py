@@ -1,6 +1,9 @@
 """Addresses: the id converter every route uses, a post's permanent address, and the only
 places a form may send someone back to."""
 
+import unicodedata
+from urllib.parse import urlsplit
+
 from flask import current_app, url_for
 from werkzeug.routing import IntegerConverter
 
@@ -30,7 +33,20 @@ def post_url(post: Post, thread: Thread) -> str:
 
 def safe_next(target: str | None) -> str:
     """Where to go after logging in (or any form that sends someone back): only a path on this
-    site, never another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    site, never another host. Browsers drop tabs and line breaks from an address before
+    reading it ("/%09/host", decoded, is "//host" to them), and a line break can't go in a
+    header at all: a target with any control character or space is refused, not cleaned."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not any(_unsafe_in_address(char) for char in target)
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for("reading.home")
+
+
+def _unsafe_in_address(char: str) -> bool:
+    return char.isspace() or unicodedata.category(char).startswith("C")
