@@ -15,7 +15,6 @@ from ..models import (
     Post,
     RemovalReason,
     Report,
-    ReportReason,
     RevealRequest,
     Suspension,
     Thread,
@@ -182,21 +181,6 @@ def approve(actor: User, post: Post) -> None:
             update(Thread).where(Thread.id == post.thread_id).values(last_activity_at=utcnow())
         )
     log(actor, ModAction.APPROVE, post=post)
-
-
-def file_report(reporter: User, post: Post, reason: ReportReason, note: str) -> bool:
-    """A member's report; False when they have an open report on this post already."""
-    open_already = db.session.scalar(
-        select(Report.id).where(
-            Report.post_id == post.id,
-            Report.reporter_id == reporter.id,
-            Report.resolved_at.is_(None),
-        )
-    )
-    if open_already:
-        return False
-    db.session.add(Report(post_id=post.id, reporter_id=reporter.id, reason=reason, note=note))
-    return True
 
 
 def request_reveal(admin: User, post: Post, reason: str) -> RevealRequest:

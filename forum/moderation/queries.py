@@ -1,111 +1,17 @@
-"""What the moderators' queue and the public log read: each a fixed number of queries."""
+"""What the public moderation log reads: a page of actions, and the months' counts. (The
+queue reads forum.moderation.queue.)"""
 
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..database import db, utcnow
-from ..models import (
-    ModAction,
-    ModerationAction,
-    Post,
-    Report,
-    ReportReason,
-    RevealRequest,
-    Suspension,
-    Thread,
-)
+from ..models import ModAction, ModerationAction
 
 LOG_PAGE_SIZE = 50
 COUNTED_ONLY = [action.value for action in ModAction if action.tells_about_an_account]
-
-
-@dataclass
-class QueueItem:
-    """A reported post, once, with every open report on it."""
-
-    post: Post
-    thread: Thread
-    reports: list[Report] = field(default_factory=list)
-
-    @property
-    def at_risk(self) -> bool:
-        return any(report.reason == ReportReason.AT_RISK for report in self.reports)
-
-    @property
-    def reasons(self) -> list[tuple[str, int]]:
-        counts = Counter(ReportReason(report.reason).label for report in self.reports)
-        return counts.most_common()
-
-    @property
-    def oldest(self) -> datetime:
-        return min(report.created_at for report in self.reports)
-
-
-def open_reports() -> list[QueueItem]:
-    """Reported posts, each once: people who may be at risk first, then the most reported,
-    then the longest waiting. Two queries, however many reports."""
-    reports = db.session.scalars(
-        select(Report).where(Report.resolved_at.is_(None)).order_by(Report.created_at)
-    ).all()
-    if not reports:
-        return []
-    posts = db.session.execute(
-        select(Post, Thread)
-        .join(Thread, Thread.id == Post.thread_id)
-        .where(Post.id.in_({report.post_id for report in reports}))
-    ).all()
-    items = {post.id: QueueItem(post, thread) for post, thread in posts}
-    for report in reports:
-        items[report.post_id].reports.append(report)
-    return sorted(
-        items.values(), key=lambda item: (not item.at_risk, -len(item.reports), item.oldest)
-    )
-
-
-def waiting_posts() -> list[tuple[Post, Thread]]:
-    """New members' posts waiting for approval, oldest first."""
-    return [
-        tuple(row)
-        for row in db.session.execute(
-            select(Post, Thread)
-            .join(Thread, Thread.id == Post.thread_id)
-            .where(
-                Post.awaiting_approval,
-                Post.removed_at.is_(None),
-                Post.deleted_by_author_at.is_(None),
-            )
-            .order_by(Post.id)
-        )
-    ]
-
-
-def standing_suspensions() -> list[tuple[Suspension, Post | None, Thread | None]]:
-    """Every suspension still standing, soonest to end first, with the post it was made
-    through and its thread. Never the account: the post is how moderators know it."""
-    return [
-        tuple(row)
-        for row in db.session.execute(
-            select(Suspension, Post, Thread)
-            .outerjoin(Post, Post.id == Suspension.post_id)
-            .outerjoin(Thread, Thread.id == Post.thread_id)
-            .where(Suspension.lifted_at.is_(None), Suspension.until > utcnow())
-            .order_by(Suspension.until, Suspension.id)
-        )
-    ]
-
-
-def pending_reveals() -> list[RevealRequest]:
-    return list(
-        db.session.scalars(
-            select(RevealRequest)
-            .where(RevealRequest.approved_at.is_(None))
-            .order_by(RevealRequest.id)
-        )
-    )
 
 
 def log_page(before: int | None) -> tuple[list[ModerationAction], int | None]:

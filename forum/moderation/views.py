@@ -32,16 +32,10 @@ from ..web.pagination import before_id_or_404
 from ..web.partials import render_page, render_part, wants_partial
 from ..web.urls import post_url, thread_url
 from ..web.wording import suspension_end
-from . import actions
+from . import actions, reports
 from .forms import LockForm, ReportForm, RevealForm, SuspendForm
-from .queries import (
-    log_page,
-    month_counts,
-    open_reports,
-    pending_reveals,
-    standing_suspensions,
-    waiting_posts,
-)
+from .queries import log_page, month_counts
+from .queue import Section, first_pages, page_after
 
 bp = Blueprint("moderation", __name__, url_prefix="/mod")
 bp.before_request(moderators_only)
@@ -88,15 +82,32 @@ def _problems(form) -> str:
 
 @bp.get("")
 def queue():
-    """Open reports (at risk first), posts waiting for approval, and reveal requests."""
-    return render_template(
+    """Open reports (at risk first), posts waiting for approval, suspensions in force and
+    reveal requests, the first page of each. `?section=reports&after=...` is a later page of
+    one section: alone on a page of its own, or with htmx its items in place of the "More"
+    link."""
+    if "section" not in request.args:
+        return render_template(
+            "moderation/queue.html", pages=first_pages(), suspend_form=suspend_form
+        )
+    section = _section_or_404()
+    page = page_after(section, request.args.get("after"))
+    if page is None:
+        abort(404)
+    return render_page(
         "moderation/queue.html",
-        items=open_reports(),
-        waiting=waiting_posts(),
-        reveals=pending_reveals(),
-        suspensions=standing_suspensions(),
+        f"{section}_items",
+        pages={section: page},
+        only=section,
         suspend_form=suspend_form,
     )
+
+
+def _section_or_404() -> Section:
+    try:
+        return Section(request.args["section"])
+    except ValueError:
+        abort(404)
 
 
 def suspend_form(post: Post) -> SuspendForm:
@@ -283,19 +294,24 @@ def report(post_id: int):
     """Ask the moderators to look at a post."""
     post, thread = post_to_act_on(Act.REPORT, post_id)
     form = ReportForm()
+    refused = None
     if form.validate_on_submit():
-        filed = actions.file_report(
-            current_user, post, ReportReason(form.reason.data), form.note.data
-        )
-        db.session.commit()
-        flash(
-            "Thank you. A moderator will look at it."
-            if filed
-            else "You have already reported this post; a moderator will look at it."
-        )
-        return redirect(post_url(post, thread), 303)
+        reason = ReportReason(form.reason.data)
+        refusal = reports.limit_refusal(current_user, reason)
+        if refusal:
+            form.form_errors.append(refusal)
+            refused = 429
+        else:
+            filed = reports.file_report(current_user, post, reason, form.note.data)
+            db.session.commit()
+            flash(
+                "Thank you. A moderator will look at it."
+                if filed
+                else "You have already reported this post; a moderator will look at it."
+            )
+            return redirect(post_url(post, thread), 303)
     page = render_template("moderation/report.html", form=form, post=post, thread=thread)
-    return page, form_status(form)
+    return page, form_status(form, refused=refused)
 
 
 @public.get("/mod/log")
