@@ -2,9 +2,11 @@
 moderators reach (the role is checked once, before every request), and `moderation_public` is
 what everyone reaches: the public log and a member's report on a post."""
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -56,15 +58,33 @@ def _back_to(post: Post | None = None, thread: Thread | None = None) -> Response
     return redirect(thread_url(thread), 303)
 
 
-def _act(action, *args) -> str | None:
-    """Run a moderating action and commit; the refusal message if it was refused."""
+def _act(action: Callable, args: tuple, answer: Callable[[str | None], ResponseReturnValue]):
+    """Run a moderating action, and `answer(refusal)`: with the refusal's message if it was
+    refused, else with None, made before the commit (as the posting views do), so that nothing
+    failing after it can say an action that was taken wasn't."""
     try:
         action(*args)
     except actions.Refused as refused:
         db.session.rollback()
-        return str(refused)
+        return answer(str(refused))
+    db.session.flush()
+    response = answer(None)
     db.session.commit()
-    return None
+    return response
+
+
+def _flashed(done: str, to: Callable[[], Response]) -> Callable[[str | None], Response]:
+    """An answer for `_act` from a plain form: the refusal or `done` flashed, then `to()`."""
+
+    def answer(refusal: str | None) -> Response:
+        flash(refusal or done)
+        return to()
+
+    return answer
+
+
+def _to_queue() -> Response:
+    return redirect(url_for(".queue"), 303)
 
 
 def _confirmed() -> None:
@@ -152,17 +172,20 @@ def remove(post_id: int):
     form = RemoveForm()
     if not form.validate_on_submit():
         return _answer(post, _problems(form) or "Please choose a reason.", "")
-    refusal = _act(
-        actions.remove_post, current_user, post, RemovalReason(form.reason.data), form.note.data
+    return _act(
+        actions.remove_post,
+        (current_user, post, RemovalReason(form.reason.data), form.note.data),
+        lambda refusal: _answer(
+            post, refusal, "Removed. The text is kept for moderators and a restore."
+        ),
     )
-    return _answer(post, refusal, "Removed. The text is kept for moderators and a restore.")
 
 
 def _one_click(post_id: int, action, done: str):
     """A bare button's action on a post: restore, dismiss its reports, approve it."""
     post = db.get_or_404(Post, post_id)
     _confirmed()
-    return _answer(post, _act(action, current_user, post), done)
+    return _act(action, (current_user, post), lambda refusal: _answer(post, refusal, done))
 
 
 @bp.post("/posts/<id:post_id>/restore")
@@ -192,12 +215,14 @@ def suspend_author(post_id: int):
         until = INDEFINITELY
     else:
         until = utcnow() + timedelta(days=int(form.duration.data))
-    refusal = _act(actions.suspend, current_user, post, until, form.reason.data)
-    return _answer(
-        post,
-        refusal,
+    done = (
         f"Suspended {suspension_end(until)}: the account behind that post, if it still "
-        "exists, can read but not post, reply, react or report.",
+        "exists, can read but not post, reply, react or report."
+    )
+    return _act(
+        actions.suspend,
+        (current_user, post, until, form.reason.data),
+        lambda refusal: _answer(post, refusal, done),
     )
 
 
@@ -211,9 +236,13 @@ def lock(thread_id: int):
     if not form.validate_on_submit():
         abort(400)
     locking = not thread.locked
-    _act(actions.set_locked, current_user, thread, locking, form.reason.data or "")
-    flash("Thread locked." if locking else "Thread unlocked.")
-    return _back_to(thread=thread)
+    return _act(
+        actions.set_locked,
+        (current_user, thread, locking, form.reason.data or ""),
+        _flashed(
+            "Thread locked." if locking else "Thread unlocked.", lambda: _back_to(thread=thread)
+        ),
+    )
 
 
 @bp.post("/threads/<id:thread_id>/pin")
@@ -221,9 +250,13 @@ def pin(thread_id: int):
     thread = get_thread_or_404(thread_id)
     _confirmed()
     pinning = not thread.pinned
-    _act(actions.set_pinned, current_user, thread, pinning)
-    flash("Thread pinned." if pinning else "Thread unpinned.")
-    return _back_to(thread=thread)
+    return _act(
+        actions.set_pinned,
+        (current_user, thread, pinning),
+        _flashed(
+            "Thread pinned." if pinning else "Thread unpinned.", lambda: _back_to(thread=thread)
+        ),
+    )
 
 
 @bp.post("/suspensions/<id:suspension_id>/lift")
@@ -231,9 +264,11 @@ def lift_suspension(suspension_id: int):
     """Lift one suspension, from the queue's list of those standing."""
     suspension = db.get_or_404(Suspension, suspension_id)
     _confirmed()
-    refusal = _act(actions.lift_suspension, current_user, suspension)
-    flash(refusal or "Lifted. The author can post again, unless another suspension stands.")
-    return redirect(url_for(".queue"), 303)
+    return _act(
+        actions.lift_suspension,
+        (current_user, suspension),
+        _flashed("Lifted. The author can post again, unless another suspension stands.", _to_queue),
+    )
 
 
 # --- reveal requests (break-glass) -------------------------------------------------------
@@ -251,9 +286,11 @@ def request_reveal(post_id: int):
         except actions.Refused as refused:
             db.session.rollback()
             abort(403, description=str(refused))
+        db.session.flush()
+        where = url_for(".reveal", request_id=request_.id)
         db.session.commit()
         flash("Your request is recorded. A second moderator or admin must approve it.")
-        return redirect(url_for(".reveal", request_id=request_.id), 303)
+        return redirect(where, 303)
     if not current_user.is_admin:
         abort(403, description="Only an admin can ask who wrote an anonymous post.")
     page = render_template("moderation/reveal_request.html", form=form, post=post, thread=thread)
@@ -264,9 +301,11 @@ def request_reveal(post_id: int):
 def approve_reveal(request_id: int):
     reveal_request = db.get_or_404(RevealRequest, request_id)
     _confirmed()
-    refusal = _act(actions.approve_reveal, current_user, reveal_request)
-    flash(refusal or "Approved. Only the admin who asked will see the account.")
-    return redirect(url_for(".queue"), 303)
+    return _act(
+        actions.approve_reveal,
+        (current_user, reveal_request),
+        _flashed("Approved. Only the admin who asked will see the account.", _to_queue),
+    )
 
 
 @bp.get("/reveals/<id:request_id>")

@@ -3,7 +3,8 @@ stays for moderators), with a plain form or htmx; locking and pinning threads.""
 
 import pytest
 from support.content import thread_url
-from support.forms import reply_through_form
+from support.faults import database_gone_after_the_commit
+from support.forms import csrf_token, reply_through_form
 from support.moderation import (
     ANSWER_BODY,
     REPLY_BODY,
@@ -323,3 +324,16 @@ def test_pinning_puts_a_thread_under_start_here(town):
 
     assert STORY_TITLE not in start_here()
     assert [a.action for a in actions()] == ["pin", "unpin"]
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+def test_a_removal_made_is_answered_as_made(town, monkeypatch, htmx):
+    """The answer is made before the commit: a failure after it can't say the post stands."""
+    moderator = town.device(town.moderator)
+    moderator.csrf_token = csrf_token(moderator, "/settings")  # read before the database goes
+
+    with database_gone_after_the_commit(monkeypatch):
+        response = remove(moderator, town.harsh, "harassment", htmx=htmx)
+
+    assert response.status_code == (200 if htmx else 303)
+    assert fresh(Post, town.harsh.id).removed_at is not None

@@ -3,15 +3,13 @@ commit, so a failure after it (the database gone the moment after) can't turn a 
 into an error page, which would have them send it again or give up."""
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
-from flask import has_request_context
-from sqlalchemy import event, select
+from sqlalchemy import select
 from support.clients import PARTIAL
 from support.config import TEST_DATABASE_URL
 from support.content import start_thread
+from support.faults import database_gone_after_the_commit
 from support.forms import compose_form, csrf_token, reply_form, reply_url
 from support.rows import count
 
@@ -30,35 +28,6 @@ def story() -> Post:
 def posts_saying(body: str) -> int:
     db.session.expire_all()
     return len(db.session.scalars(select(Post).where(Post.body == body)).all())
-
-
-class DatabaseGone(Exception):
-    pass
-
-
-@contextmanager
-def database_gone_after_the_commit(monkeypatch) -> Iterator[None]:
-    """Every statement after the write's commit (a commit inside the request) fails."""
-
-    def refuse(*args, **kwargs):
-        raise DatabaseGone("the database went away after the commit")
-
-    def fail_after(commit):
-        def committed(*args, **kwargs):
-            result = commit(*args, **kwargs)
-            if has_request_context():  # not the test client ending the test's own transaction
-                event.listen(db.engine, "before_cursor_execute", refuse)
-            return result
-
-        return committed
-
-    monkeypatch.setattr(posting_views, "commit_once", fail_after(posting_views.commit_once))
-    monkeypatch.setattr(db.session, "commit", fail_after(db.session.commit))
-    try:
-        yield
-    finally:
-        if event.contains(db.engine, "before_cursor_execute", refuse):
-            event.remove(db.engine, "before_cursor_execute", refuse)
 
 
 @pytest.mark.parametrize("headers", [None, PARTIAL], ids=["page", "htmx"])
