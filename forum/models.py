@@ -1,6 +1,5 @@
 """The forum's data: members, threads and the posts of each thread as a tree."""
 
-import secrets
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
@@ -190,10 +189,6 @@ _ABOUT_AN_ACCOUNT = frozenset(
 INDEFINITELY = datetime(9999, 12, 31, tzinfo=UTC)
 
 
-def new_session_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
 class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     pseudonym: Mapped[str] = mapped_column(String(30))
@@ -208,19 +203,24 @@ class User(UserMixin, db.Model):
     suspension_reason: Mapped[str | None] = mapped_column(String(300))
     """The latest-ending of the account's standing `Suspension`s, read on every request and
     shown to the member while they are suspended (kept by `refresh_suspension`)."""
-    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
-    """What the session and remember cookies carry instead of the id; replacing it signs the
-    account out everywhere (recovery, password change)."""
     post_anonymously_by_default: Mapped[bool] = mapped_column(default=False)
     recovery_codes_confirmed: Mapped[bool] = mapped_column(default=False)
     """False until the member says they kept their current recovery codes."""
     unfold_content_warnings: Mapped[bool] = mapped_column(default=False)
 
-    def get_id(self) -> str:
-        return self.session_token
+    # The token of the sign-in (`SignIn`) this request runs under, set when the member signs
+    # in or is found by their cookie (forum.accounts.sign_ins); never stored.
+    sign_in_token = None
 
-    def end_other_sessions(self) -> None:
-        self.session_token = new_session_token()
+    def get_id(self) -> str | None:
+        """What the session and remember cookies carry: this device's sign-in token, never the
+        account's id, so that ending the sign-in makes every copy of them worthless."""
+        return self.sign_in_token
+
+    # Members compare as rows do, by identity: UserMixin would compare get_id(), which is a
+    # device's sign-in here (and None for a member who isn't signed in on this request).
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
 
     @property
     def is_moderator(self) -> bool:
@@ -250,6 +250,25 @@ class RecoveryCode(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64))
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SignIn(db.Model):
+    """One device a member is logged in on (forum.accounts.sign_ins). The session and
+    remember cookies carry its token, stored here only as a hash; ending the sign-in (logging
+    out there, a new password, ending it from settings) makes every copy of them worthless."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    device: Mapped[str] = mapped_column(String(60))
+    """The browser and system by family only ("Firefox on Android"): never an address, never
+    the whole User-Agent."""
+    remember: Mapped[bool] = mapped_column(default=False)
+    """Logged in with "keep me logged in": it lasts a fixed time from logging in."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    """Within an hour or so: noted at most once an hour, so that reading pages rarely writes."""
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class RetiredPseudonym(db.Model):

@@ -1,4 +1,5 @@
-"""Members' accounts: joining, finding, changing and leaving. Nothing here commits."""
+"""Members' accounts: joining, finding, changing and leaving. Nothing here commits, but for
+`check_password`, which ends the transaction before the slow check."""
 
 import hashlib
 import hmac
@@ -6,7 +7,7 @@ import hmac
 from flask import current_app
 from sqlalchemy import delete, select, update
 
-from ..database import db, utcnow
+from ..database import db, end_transaction, utcnow
 from ..models import (
     Mute,
     Post,
@@ -16,10 +17,11 @@ from ..models import (
     Report,
     RetiredPseudonym,
     Role,
+    SignIn,
     Thread,
     User,
 )
-from . import passwords, pseudonyms
+from . import passwords, pseudonyms, sign_ins
 
 PSEUDONYM_TAKEN = (
     "That pseudonym is taken, or looks too much like one that is. Please choose another."
@@ -60,18 +62,27 @@ def add_member(pseudonym: str, password: str, role: Role = Role.MEMBER) -> User:
 
 
 def check_password(user: User | None, password: str) -> bool:
-    """True when `password` is `user`'s; as slow for no user, so timing tells nothing."""
-    if not passwords.verify_password(user.password_hash if user else None, password):
+    """True when `password` is `user`'s; as slow for no user, so timing tells nothing.
+
+    The request's transaction ends first (`end_transaction`): argon2 takes a while, and on
+    SQLite a form's transaction holds the write lock, which every other form would queue for.
+    `user` is expired by then: reading it again starts the next transaction.
+    """
+    password_hash = user.password_hash if user else None
+    end_transaction()
+    if not passwords.verify_password(password_hash, password):
         return False
-    if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
+    if passwords.needs_rehash(password_hash):
+        rehashed = passwords.hash_password(password)  # before `user` is touched, as above
+        user.password_hash = rehashed
     return True
 
 
-def set_password(user: User, password: str) -> None:
-    """A new password, and every other session of the account ends."""
-    user.password_hash = passwords.hash_password(password)
-    user.end_other_sessions()
+def set_password(user: User, password_hash: str) -> None:
+    """A new password, and the account's sign-ins on every other device end. The caller hashes
+    it (`passwords.hash_password`) before its transaction starts, as `check_password` checks."""
+    user.password_hash = password_hash
+    sign_ins.end_elsewhere(user)
 
 
 def delete_account(user: User, erase_posts: bool) -> None:
@@ -99,6 +110,7 @@ def delete_account(user: User, erase_posts: bool) -> None:
     db.session.execute(update(Post).where(mine).values(author_id=None))
     db.session.execute(update(Post).where(Post.removed_by_id == user.id).values(removed_by_id=None))
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    db.session.execute(delete(SignIn).where(SignIn.user_id == user.id))
     db.session.add(RetiredPseudonym(key_digest=_retired_digest(user.pseudonym_key)))
     db.session.delete(user)
 
@@ -161,4 +173,12 @@ def export_data(user: User) -> dict:
                 .where(Mute.muter_id == user.id)
             )
         ),
+        # Never a token: the file may be kept anywhere, and a token would open the account.
+        "signed_in_devices": [
+            {"device": device.description, "signed_in_at": device.signed_in_at.isoformat(),
+             "last_seen_at": device.last_seen_at.isoformat(),
+             "ends_at": device.ends_at.isoformat(), "kept_logged_in": device.remembered,
+             "this_device": device.is_this_one}
+            for device in sign_ins.devices(user)
+        ],
     }  # fmt: skip

@@ -1,12 +1,8 @@
 """Joining, logging in and out, and getting back in with a recovery code."""
 
-import math
-import time
-from collections.abc import Callable
-
 from flask import (
     Blueprint,
-    Response,
+    current_app,
     flash,
     g,
     redirect,
@@ -17,49 +13,45 @@ from flask import (
 )
 from flask.blueprints import BlueprintSetupState
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
+from flask_login.config import COOKIE_NAME
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import TooManyRequests
 
-from ..database import db
+from ..database import db, end_transaction
 from ..extensions import limiter, login_manager
 from ..models import User
 from ..web.forms import form_status
 from ..web.urls import safe_next
 from ..web.wording import plural
-from . import members, pseudonyms, recovery
+from . import members, passwords, recovery, sign_ins
 from .codes_page import show_codes
 from .forms import JoinForm, KeepCodesForm, LoginForm, RecoverForm
-from .limits import JOIN_LIMIT_PER_ADDRESS, LOGIN_LIMIT_PER_ACCOUNT, LOGIN_LIMIT_PER_ADDRESS
+from .limits import JOIN_LIMIT_PER_ADDRESS, failures_limited, record_failure, wait_notice
 
 bp = Blueprint("accounts", __name__)
 
 
-def load_user(session_token: str) -> User | None:
-    """The member whose current session token the cookie carries; an old token finds nobody."""
-    return db.session.scalar(select(User).where(User.session_token == session_token))
-
-
-def _named_account() -> str:
-    name = pseudonyms.normalise(request.form.get("pseudonym", ""))[:60]
-    return "account:" + pseudonyms.likeness_key(name)
-
-
-def _refused(response: Response) -> bool:
-    return response.status_code >= 400
-
-
-def _guarded(view: Callable) -> Callable:
-    """Limit failed attempts per named account and per client address (POSTs only)."""
-    per_account = limiter.limit(
-        LOGIN_LIMIT_PER_ACCOUNT, key_func=_named_account, methods=["POST"], deduct_when=_refused
-    )
-    per_address = limiter.limit(LOGIN_LIMIT_PER_ADDRESS, methods=["POST"], deduct_when=_refused)
-    return per_account(per_address(view))
+def load_user(token: str) -> User | None:
+    """The member whose live sign-in the session or remember cookie names. A token that names
+    none (logged out, ended, expired) is forgotten, with the remember cookie that carried it:
+    kept, it would be looked up again on every request."""
+    user = sign_ins.signed_in_member(token)
+    if user is None:
+        for key in ("_user_id", "_fresh", "_id"):
+            session.pop(key, None)
+        if current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies:
+            session["_remember"] = "clear"  # Flask-Login deletes the cookie on the way out
+    return user
 
 
 def _sign_in(user: User, remember: bool = False) -> None:
+    """Sign `user` in on this device with a sign-in of its own, and commit."""
+    if current_user.is_authenticated:  # recovering an account while logged in
+        sign_ins.end_here(current_user)
     session.clear()  # a fresh session at every login: nothing from before carries over
     g.pop("csrf_token", None)  # and a fresh CSRF token for the forms on the next page
+    sign_ins.begin(user, request.user_agent.string, remember)
+    db.session.commit()
     login_user(user, remember=remember)
 
 
@@ -71,14 +63,20 @@ def join():
         return redirect(url_for("reading.home"))
     form = JoinForm()
     if form.validate_on_submit():
-        if not members.pseudonym_available(form.pseudonym.data):
-            form.pseudonym.errors.append(members.PSEUDONYM_TAKEN)
-        else:
-            user = members.add_member(form.pseudonym.data, form.password.data)
-            codes = recovery.issue_codes(user)
-            db.session.commit()
-            _sign_in(user)
-            return show_codes(codes, welcome=True, then=request.args.get("next"))
+        if members.pseudonym_available(form.pseudonym.data):
+            # The password is hashed next, with no transaction open: argon2 is slow, and on
+            # SQLite the transaction would hold the write lock through it. A name taken in the
+            # meantime is refused by the database, and the form says so.
+            end_transaction()
+            try:
+                user = members.add_member(form.pseudonym.data, form.password.data)
+            except IntegrityError:
+                db.session.rollback()
+            else:
+                codes = recovery.issue_codes(user)
+                _sign_in(user)
+                return show_codes(codes, welcome=True, then=request.args.get("next"))
+        form.pseudonym.errors.append(members.PSEUDONYM_TAKEN)
     return render_template("accounts/join.html", form=form), form_status(form)
 
 
@@ -102,7 +100,7 @@ def codes_kept():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@_guarded
+@failures_limited
 def login():
     """Log in with a pseudonym and a password."""
     if current_user.is_authenticated:
@@ -111,9 +109,9 @@ def login():
     if form.validate_on_submit():
         user = members.find_member(form.pseudonym.data)
         if members.check_password(user, form.password.data):
-            db.session.commit()  # a rehashed password, if its hash was out of date
             _sign_in(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")), 303)
+        record_failure()
         # One message for both: it must not tell anyone which pseudonyms exist.
         form.form_errors.append("That pseudonym and password don't match. Please try again.")
     return render_template("accounts/login.html", form=form), form_status(form)
@@ -121,7 +119,11 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Log out (a form POST, so no link or prefetch can do it by accident)."""
+    """Log out (a form POST, so no link or prefetch can do it by accident): this device's
+    sign-in ends on the server, so a copy of its cookies opens nothing any more."""
+    if current_user.is_authenticated:
+        sign_ins.end_here(current_user)
+        db.session.commit()
     # Clear first: logout_user() leaves a note in the session that deletes the remember cookie.
     session.clear()
     logout_user()
@@ -132,16 +134,17 @@ def logout():
 
 
 @bp.route("/recover", methods=["GET", "POST"])
-@_guarded
+@failures_limited
 def recover():
-    """Back in with one recovery code and a new password; every other session ends."""
+    """Back in with one recovery code and a new password; every other sign-in ends."""
     form = RecoverForm()
     if form.validate_on_submit():
+        # Hashed before the first query, as at joining: slow work holds no lock.
+        password_hash = passwords.hash_password(form.new_password.data)
         user = members.find_member(form.pseudonym.data)
         if user is not None and recovery.spend_code(user, form.code.data):
-            members.set_password(user, form.new_password.data)
+            members.set_password(user, password_hash)
             left = recovery.codes_left(user)
-            db.session.commit()
             _sign_in(user)
             flash(
                 "Your new password is set and you are logged in. You have "
@@ -149,6 +152,7 @@ def recover():
                 + (": consider making a new set in your settings." if left <= 3 else ".")
             )
             return redirect(url_for("reading.home"), 303)
+        record_failure()
         form.form_errors.append(
             "That pseudonym and recovery code don't match, or the code was used already."
         )
@@ -167,19 +171,14 @@ def too_many_attempts(error: TooManyRequests):
     """The same form again, with what was typed (never a password) and when to try again."""
     template, form_class = _FORM_PAGES[request.endpoint]
     form = form_class()  # refilled from the request; not validated
-    limit = limiter.current_limit
-    # reset_at is the second after the window closes.
-    wait = max(1, math.ceil((limit.reset_at - 1 - time.time()) / 60)) if limit else 15
-    form.form_errors.append(
-        f"Too many attempts in a short time. Please try again in {plural(wait, 'minute')}."
-    )
-    headers = {"Retry-After": str(wait * 60)}
+    message, headers = wait_notice("Too many attempts in a short time.")
+    form.form_errors.append(message)
     return render_template(template, form=form), 429, headers
 
 
 @bp.record_once
 def sign_in_here(state: BlueprintSetupState) -> None:
-    """Flask-Login finds members by the session token their cookie carries, and sends guests
+    """Flask-Login finds members by the sign-in token their cookie carries, and sends guests
     here to log in."""
     login_manager.user_loader(load_user)
     login_manager.login_view = "accounts.login"

@@ -22,9 +22,12 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts.limits import (
     JOIN_LIMIT_PER_ADDRESS,
     LOGIN_LIMIT_PER_ACCOUNT,
+    LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS,
     LOGIN_LIMIT_PER_ADDRESS,
+    PASSWORD_RECHECK_LIMIT,
 )
 from ..accounts.members import find_member
+from ..accounts.sign_ins import IDLE_LIMIT
 from ..database import db
 from ..models import Mute
 from ..web.access import readable_post
@@ -126,9 +129,12 @@ def privacy():
     return render_template(
         "safety/privacy.html",
         login_window=limit_window(LOGIN_LIMIT_PER_ADDRESS),
+        account_here_window=limit_window(LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS),
         account_window=limit_window(LOGIN_LIMIT_PER_ACCOUNT),
+        recheck_window=limit_window(PASSWORD_RECHECK_LIMIT),
         join_window=limit_window(JOIN_LIMIT_PER_ADDRESS),
         remember_for=duration(config["REMEMBER_COOKIE_DURATION"]),
+        unused_for=duration(IDLE_LIMIT),
         edit_grace=duration(timedelta(seconds=config["EDIT_GRACE_SECONDS"])),
         shared_limits=not config.get("RATELIMIT_STORAGE_URI", "memory://").startswith("memory"),
     )

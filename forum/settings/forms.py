@@ -4,6 +4,7 @@ echoes a password."""
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    IntegerField,
     PasswordField,
     RadioField,
     SelectChoice,
@@ -93,3 +94,9 @@ class DeleteAccountForm(FlaskForm):
         validators=[InputRequired("Please tick the box to confirm.")],
     )
     submit = SubmitField("Delete my account")
+
+
+class EndSignInForm(FlaskForm):
+    """Sign out on one other device: the button beside it in the list."""
+
+    sign_in = IntegerField(validators=[InputRequired()])

@@ -1,14 +1,18 @@
-"""A member's own settings: password, profile, preferences, recovery codes, their data."""
+"""A member's own settings: password, profile, preferences, recovery codes, the devices
+they are signed in on, their data."""
 
 import json
+from collections.abc import Callable
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from werkzeug.exceptions import TooManyRequests
 
-from ..accounts import members, recovery
+from ..accounts import members, passwords, recovery, sign_ins
 from ..accounts.codes_page import show_codes
+from ..accounts.limits import rechecks_limited, record_failure, wait_notice
 from ..database import db, utcnow
 from ..models import Mute, User
 from ..web.access import members_only
@@ -17,6 +21,7 @@ from .forms import (
     BioForm,
     ChangePasswordForm,
     DeleteAccountForm,
+    EndSignInForm,
     PreferencesForm,
     RegenerateCodesForm,
 )
@@ -44,8 +49,9 @@ def muted_members(user: User) -> list[User]:
     )
 
 
-def _page(**failed: FlaskForm):
-    """The settings page; a form that failed keeps what was typed and says what to change."""
+def _page(refused: int | None = None, **failed: FlaskForm):
+    """The settings page; a form that failed keeps what was typed and says what to change
+    (`refused`: the status when the request was refused, 429)."""
     forms = {
         "password_form": ChangePasswordForm(formdata=None),
         "bio_form": BioForm(formdata=None, data={"bio": current_user.bio}),
@@ -58,9 +64,10 @@ def _page(**failed: FlaskForm):
         "settings/index.html",
         codes_left=recovery.codes_left(current_user),
         muted=muted_members(current_user),
+        devices=sign_ins.devices(current_user),
         **forms,
     )
-    return page, form_status(*failed.values())
+    return page, form_status(*failed.values(), refused=refused)
 
 
 @bp.get("")
@@ -70,22 +77,31 @@ def index():
 
 
 def _wrong_password(form: FlaskForm, field_name: str) -> bool:
+    """Whether the password typed in `field_name` is wrong, which the form then says. The
+    request's transaction ends before the check (`members.check_password`); a wrong password
+    counts towards `rechecks_limited`."""
     if members.check_password(current_user, form[field_name].data):
         return False
+    record_failure()
     form[field_name].errors.append("That isn't your current password.")
     return True
 
 
 @bp.post("/password")
+@rechecks_limited
 def change_password():
     form = ChangePasswordForm()
     form.pseudonym_in_use = current_user.pseudonym
     if not form.validate_on_submit() or _wrong_password(form, "current_password"):
         return _page(password_form=form)
-    members.set_password(current_user, form.new_password.data)
+    # Hashed while no transaction is open (the check ended it): argon2 is slow.
+    password_hash = passwords.hash_password(form.new_password.data)
+    user = current_user._get_current_object()
+    members.set_password(user, password_hash)
+    # This device stays signed in, under a new token: a copy of its cookies is worthless too.
+    remember = sign_ins.renew_here(user)
     db.session.commit()
-    # The token changed: sign this session in again under the new one.
-    login_user(current_user._get_current_object())
+    login_user(user, remember=remember)  # the cookies, written again with the new token
     flash("Your password is changed. Any other device you were logged in on is logged out.")
     return redirect(url_for(".index"), 303)
 
@@ -114,6 +130,7 @@ def preferences():
 
 
 @bp.post("/recovery-codes")
+@rechecks_limited
 def regenerate_codes():
     """A new set of codes; the old set stops working."""
     form = RegenerateCodesForm(prefix="codes")
@@ -137,6 +154,7 @@ def export():
 
 
 @bp.post("/delete")
+@rechecks_limited
 def delete_account():
     """Delete the account for good, erasing or keeping its posts as the member chose."""
     form = DeleteAccountForm(prefix="delete")
@@ -149,3 +167,48 @@ def delete_account():
     # A page, not a redirect with a message: the message would live in the cookie being cleared.
     page = render_template("settings/deleted.html", erased=form.posts.data == "erase")
     return page, 200, {"Clear-Site-Data": '"cookies", "storage"'}
+
+
+@bp.post("/devices/end")
+def end_sign_in():
+    """Sign out on one other device, from the list of devices."""
+    form = EndSignInForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if sign_ins.end_one(current_user, form.sign_in.data):
+        flash("That device is signed out.")
+    else:  # a second press, or a list older than the last change
+        flash("That device was signed out already.")
+    db.session.commit()
+    return redirect(url_for(".index", _anchor="devices"), 303)
+
+
+@bp.post("/devices/end-others")
+def end_other_sign_ins():
+    """Sign out everywhere but here (the button has only its CSRF token to send)."""
+    if sign_ins.end_elsewhere(current_user):
+        flash("You are signed out on every other device.")
+    else:
+        flash("You weren't signed in on any other device.")
+    db.session.commit()
+    return redirect(url_for(".index", _anchor="devices"), 303)
+
+
+# The forms that ask for the member's password again, by the endpoint that receives them.
+_RECHECKING_FORMS: dict[str, tuple[str, Callable[[], FlaskForm]]] = {
+    "settings.change_password": ("password_form", ChangePasswordForm),
+    "settings.regenerate_codes": ("codes_form", lambda: RegenerateCodesForm(prefix="codes")),
+    "settings.delete_account": ("delete_form", lambda: DeleteAccountForm(prefix="delete")),
+}
+
+
+@bp.errorhandler(TooManyRequests)
+def too_many_wrong_passwords(error: TooManyRequests):
+    """The page again, the form sent keeping what was typed (never a password), saying when
+    to try again."""
+    name, make_form = _RECHECKING_FORMS[request.endpoint]
+    form = make_form()  # refilled from the request; not validated
+    message, headers = wait_notice("Too many wrong passwords in a short time.")
+    form.form_errors.append(message)
+    page, status = _page(refused=429, **{name: form})
+    return page, status, headers

@@ -329,6 +329,9 @@ EXPECTED: dict[str, Row | dict[str, Row]] = {
     "settings.preferences": signed_in_only,
     "settings.regenerate_codes": signed_in_only,
     "settings.edit_bio": members_writing_nothing,
+    "settings.end_other_sign_ins": signed_in_only,
+    # Sent without the device to sign out (FORMS has none to give): 400 for every member.
+    "settings.end_sign_in": lambda actor, owner, state: LOGIN if actor == GUEST else 400,
 }
 
 

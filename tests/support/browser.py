@@ -13,6 +13,7 @@ from flask import Flask
 from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Request, expect
 from werkzeug.serving import make_server
 
+from forum.accounts import sign_ins
 from forum.database import db
 from forum.models import User
 
@@ -115,14 +116,16 @@ def sign_in(page: Page, app: Flask, live_server: str, pseudonym: str) -> None:
     login form would leave: for tests about what members see and do, not about logging in
     (`log_in` goes through the form, and the accounts tests use it).
 
-    The cookie is signed by the app's own session serializer and names the member's session
-    token, as after the form; a request for the settings page, which only a member gets, checks
-    that it works before the test goes on.
+    The cookie is signed by the app's own session serializer and names a new sign-in of the
+    member's, as after the form; a request for the settings page, which only a member gets,
+    checks that it works before the test goes on.
     """
     user = fresh(User, pseudonym=pseudonym)
     assert user is not None, f"no member {pseudonym}"
+    token = sign_ins.begin(user, user_agent="", remember=False)
+    db.session.commit()
     value = app.session_interface.get_signing_serializer(app).dumps(
-        {"_user_id": user.session_token, "_fresh": True}
+        {"_user_id": token, "_fresh": True}
     )
     settle()
     page.context.add_cookies(

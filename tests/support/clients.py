@@ -3,6 +3,7 @@
 from flask import Flask
 from flask.testing import FlaskClient
 
+from forum.accounts import sign_ins
 from forum.database import db
 from forum.models import User
 
@@ -33,10 +34,13 @@ def device(app: Flask) -> FlaskClient:
 
 
 def signed_in(app: Flask, user: User) -> FlaskClient:
-    """A device on which `user` is logged in, as the login form would leave it."""
+    """A device on which `user` is logged in, as the login form would leave it: a sign-in of
+    its own, which the session names."""
     client = device(app)
+    token = sign_ins.begin(user, user_agent="", remember=False)
+    db.session.commit()
     with client.session_transaction() as session:
-        session["_user_id"] = user.session_token
+        session["_user_id"] = token
         session["_fresh"] = True
     return client
 
