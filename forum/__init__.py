@@ -7,7 +7,7 @@ from flask import Flask
 
 from . import cli, config, web
 from .accounts.views import bp as accounts
-from .database import configure_sqlite
+from .database import configure_postgresql, configure_sqlite
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .moderation.views import bp as moderation
 from .moderation.views import public as moderation_public
@@ -43,6 +43,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
+        elif db.engine.dialect.name == "postgresql":
+            configure_postgresql(
+                db.engine,
+                app.config["DATABASE_CONNECT_TIMEOUT"],
+                app.config["DATABASE_STATEMENT_TIMEOUT"],
+            )
 
     web.init_app(app)
     for blueprint in FEATURES:

@@ -94,6 +94,18 @@ DEFAULTS = {
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_DEFAULT_TIMEZONE": "UTC",
     "RATELIMIT_HEADERS_ENABLED": True,
+    # When Redis can't be reached, logging in and joining keep working: each process counts
+    # the same limits in its own memory (flask-limiter checks Redis again now and then, and
+    # goes back to it), and a limiter error never fails a request. Redis answers in a
+    # millisecond; one that doesn't answer in half a second costs a request about a second
+    # (the limiter's count, then its look at whether Redis is back), not a hang.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": True,
+    "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 0.5},
+    # PostgreSQL down or frozen costs a request a few seconds and gives a calm 503 page
+    # (forum.database.configure_postgresql): seconds to connect, and for a statement to run.
+    "DATABASE_CONNECT_TIMEOUT": 2,
+    "DATABASE_STATEMENT_TIMEOUT": 5,
     # argon2's own default profile (forum.accounts.passwords); tests choose "CHEAPEST".
     "PASSWORD_HASH_PROFILE": "RFC_9106_LOW_MEMORY",
     "THREADS_PER_PAGE": 25,

@@ -16,4 +16,11 @@ migrate = Migrate()
 # Client addresses live only in the limiter's storage (memory or Redis), never in the database.
 limiter = Limiter(get_remote_address)
 
+
+def rate_limit_storage_answers() -> bool:
+    """Whether the rate limits' storage answers now: memory always does; Redis may not, and
+    meanwhile each process counts in its own memory (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED)."""
+    return limiter.storage.check()
+
+
 __all__ = ["babel", "csrf", "db", "limiter", "login_manager", "migrate"]

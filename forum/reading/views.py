@@ -5,12 +5,13 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from ..accounts.members import find_member
-from ..database import db
+from ..database import database_answers
+from ..extensions import rate_limit_storage_answers
 from ..models import ThreadKind
 from ..web.access import readable_post, readable_thread
+from ..web.errors import RETRY_AFTER_SECONDS
 from ..web.forms import ConfirmForm
 from ..web.pagination import before_id_or_404, cursor_or_404
 from ..web.partials import render_page
@@ -129,6 +130,21 @@ def profile(pseudonym: str):
 
 @bp.get("/healthz")
 def healthz():
-    """For load balancers: the app answers and its database does too."""
-    db.session.execute(select(1))
-    return {"status": "ok"}
+    """For load balancers, and whoever looks after the forum.
+
+    - 200 {"status": "ok"}: the database and the rate limits' storage answer.
+    - 200 {"status": "degraded", "rate_limits": "memory fallback"}: Redis doesn't answer. This
+      server still serves every page, counting rate limits in its own memory until Redis is
+      back; every server shares the one Redis, so a 503 here would take them all out of
+      rotation at once, for a failure none of them can route around.
+    - 503 {"status": "unavailable", "database": "unreachable"}: the database doesn't answer
+      (within its timeouts: a few seconds); no page can be served.
+    """
+    problems = {}
+    if not database_answers():
+        problems["database"] = "unreachable"
+    if not rate_limit_storage_answers():
+        problems["rate_limits"] = "memory fallback"
+    if "database" in problems:
+        return {"status": "unavailable", **problems}, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    return {"status": "degraded" if problems else "ok", **problems}
