@@ -145,17 +145,21 @@ def test_guests_log_in_first_and_members_are_refused_on_every_moderation_route(
     suspended_moderator = make_member(
         "Larch", Role.MODERATOR, suspended_until=utcnow() + timedelta(days=1)
     )
+    # Each device signed in first: signing in writes a sign-in, which isn't the request's doing.
+    guest, member, member_htmx, suspended = (
+        town.device(user) for user in (None, town.author, town.author, suspended_moderator)
+    )
     before = all_stored_text()
 
-    as_guest = town.device(None).open(url, method=method, data=data)
-    as_member = town.device(town.author).open(url, method=method, data=data)
-    as_member_htmx = town.device(town.author).open(
+    as_guest = guest.open(url, method=method, data=data)
+    as_member = member.open(url, method=method, data=data)
+    as_member_htmx = member_htmx.open(
         url,
         method=method,
         data={**data, "from": "queue"},
         headers=PARTIAL,
     )
-    as_suspended_moderator = town.device(suspended_moderator).open(url, method=method, data=data)
+    as_suspended_moderator = suspended.open(url, method=method, data=data)
 
     assert as_guest.status_code == 302
     assert as_guest.headers["Location"].startswith("/login?next=")
