@@ -182,4 +182,6 @@ def sign_in_here(state: BlueprintSetupState) -> None:
     here to log in."""
     login_manager.user_loader(load_user)
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = "Please log in, or join with just a pseudonym, to do that."
+    # No flashed message: it would travel in a session cookie, and reading promises none. The
+    # login page says why the guest is there when it has somewhere to send them back to.
+    login_manager.login_message = None

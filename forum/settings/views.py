@@ -17,6 +17,7 @@ from ..database import db, utcnow
 from ..models import Mute, User
 from ..web.access import members_only
 from ..web.forms import form_status
+from ..web.wording import suspension_notice
 from .forms import (
     BioForm,
     ChangePasswordForm,
@@ -111,6 +112,9 @@ def edit_bio():
     form = BioForm()
     if not form.validate_on_submit():
         return _page(bio_form=form)
+    if current_user.is_suspended:  # a bio is public: a suspension stops it as it stops posts
+        form.form_errors.append(suspension_notice(current_user))
+        return _page(refused=403, bio_form=form)
     current_user.set_bio(form.bio.data)
     db.session.commit()
     flash("Your profile is saved.")

@@ -260,3 +260,14 @@ def test_a_moderator_suspends_an_anonymous_author_without_being_shown_who(town):
         assert_names_nobody(html, where)
     assert fresh(User, HIDDEN_ID).suspended_until == INDEFINITELY
     assert post.anon_alias in seen["thread"]  # the moderator saw the post, under its alias
+
+
+def test_a_suspended_member_cannot_change_their_public_bio(town, suspended):
+    """A bio is public writing too: refused with the notice, the text kept in the form."""
+    before = fresh(User, town.reader.id).bio
+
+    response = send(suspended, "/settings/bio", {"bio": "Read my new bio!"})
+
+    assert_refused_with_notice(response)
+    assert "Read my new bio!" in html_of(response)
+    assert fresh(User, town.reader.id).bio == before

@@ -6,6 +6,7 @@ from urllib.parse import quote
 import pytest
 from support.forms import csrf_token, log_in
 from support.members import make_member
+from support.pages import html_of
 
 from forum.web.urls import safe_next
 
@@ -55,3 +56,16 @@ def test_mute_sends_nobody_off_the_site_whatever_the_spelling(app, client, targe
 def test_a_path_on_the_site_is_kept(app, target):
     with app.test_request_context():
         assert safe_next(target) == target
+
+
+@pytest.mark.parametrize("path", ["/settings", "/stories/new", "/p/1/reply", "/stories/unanswered"])
+def test_a_guest_sent_to_log_in_gets_no_cookie_and_is_told_why(client, path):
+    """The "log in to do that" message travels in the address, not in a session cookie:
+    reading, and following a link that needs an account, leave no cookie."""
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert "Set-Cookie" not in response.headers
+    login = client.get(response.headers["Location"])
+    assert "Please log in, or join with just a pseudonym, to do that." in html_of(login)
+    assert "to do that" not in html_of(client.get("/login"))
