@@ -24,7 +24,8 @@ from ..models import (
 from . import passwords, pseudonyms, sign_ins
 
 PSEUDONYM_TAKEN = (
-    "That pseudonym is taken, or looks too much like one that is. Please choose another."
+    "That pseudonym is taken, or is too close to one in use. Please choose a different name: "
+    "with a letter doubled or swapped, or a “_” or “-” added, it would read the same."
 )
 
 
@@ -42,9 +43,14 @@ def find_member(pseudonym: str) -> User | None:
 
 
 def pseudonym_available(pseudonym: str) -> bool:
-    key = pseudonyms.likeness_key(pseudonym)
-    taken = db.session.scalar(select(User.id).where(User.pseudonym_key == key))
-    retired = db.session.get(RetiredPseudonym, _retired_digest(key))
+    """Whether nobody has this pseudonym or one too close to it (`pseudonyms.too_close_keys`),
+    and no deleted account had: two look-ups in unique indexes, whatever the number of members."""
+    keys = pseudonyms.too_close_keys(pseudonym)
+    taken = db.session.scalar(select(User.id).where(User.pseudonym_key.in_(keys)).limit(1))
+    digests = {_retired_digest(key) for key in keys}
+    retired = db.session.scalar(
+        select(RetiredPseudonym.key_digest).where(RetiredPseudonym.key_digest.in_(digests)).limit(1)
+    )
     return taken is None and retired is None
 
 

@@ -42,20 +42,20 @@ def test_create_defaults_to_a_member(cli):
 def test_create_asks_for_the_password_without_showing_it(cli):
     """Without --password it is asked for twice, hidden, and never printed."""
     result = cli.invoke(
-        args=["users", "create", "Quiet_Admin", "--role", "admin"],
+        args=["users", "create", "Quiet_Keeper", "--role", "admin"],
         input=f"{NEW_PASSWORD}\n{NEW_PASSWORD}\n",
     )
 
     assert result.exit_code == 0, result.output
     assert "Password" in result.output
     assert NEW_PASSWORD not in result.output
-    user = fresh(User, pseudonym="Quiet_Admin")
+    user = fresh(User, pseudonym="Quiet_Keeper")
     assert user.role == Role.ADMIN
 
 
 def test_create_refuses_two_different_passwords_at_the_prompt(cli):
     result = cli.invoke(
-        args=["users", "create", "Quiet_Admin"], input=f"{NEW_PASSWORD}\n{PASSWORD}\n"
+        args=["users", "create", "Quiet_Keeper"], input=f"{NEW_PASSWORD}\n{PASSWORD}\n"
     )
 
     assert result.exit_code != 0
