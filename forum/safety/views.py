@@ -31,6 +31,7 @@ from ..accounts.sign_ins import IDLE_LIMIT
 from ..database import db
 from ..models import Mute
 from ..web.access import readable_post
+from ..web.errors import served_in_an_outage
 from ..web.forms import ConfirmForm
 from ..web.urls import post_url, safe_next
 from ..web.wording import duration
@@ -61,6 +62,7 @@ BY_LANGUAGE = {"Vary": "Accept-Language"}
 
 
 @bp.get("/help", endpoint="help")
+@served_in_an_outage
 def crisis_help():
     """Who to contact right now: the reader's likely country first, then everywhere."""
     everything = resources()

@@ -7,6 +7,9 @@ with the server's bare "Internal Server Error". Those pages use errors/layout.ht
 which reads no member.
 """
 
+from collections.abc import Callable
+from functools import wraps
+
 from flask import Flask, current_app, g, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -110,6 +113,25 @@ def read_as_nobody() -> None:
     keeps the request's reader in g._login_user and loads one only when it is missing.) The
     session is untouched: the member is still signed in on their next page."""
     g._login_user = current_app.login_manager.anonymous_user()
+
+
+def served_in_an_outage(view: Callable) -> Callable:
+    """For a page that needs no data, above all where to find help now: if the database fails
+    while the page asks who is reading (for its header), it is made again for nobody, instead
+    of the 503 page. Someone in crisis must reach the numbers whatever our storage is doing."""
+
+    @wraps(view)
+    def page(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except SQLAlchemyError as error:
+            if not is_outage(error):
+                raise
+            let_go_of_the_database()
+            read_as_nobody()
+            return view(*args, **kwargs)
+
+    return page
 
 
 def init_app(app: Flask) -> None:

@@ -90,6 +90,22 @@ def test_with_postgresql_stopped_a_member_gets_the_calm_503_page(
     assert wrens_phone.get(url).status_code in (200, 404)  # no restart needed
 
 
+def test_with_postgresql_stopped_a_member_still_finds_help_now(
+    database: ThrowawayPostgreSQL, wrens_phone: FlaskClient
+):
+    """Where to find help needs no data: someone in crisis must reach it whatever our storage
+    is doing, signed in or not."""
+    database.stop()
+    in_the_outage = wrens_phone.get("/help")
+    database.start()
+    as_usual = wrens_phone.get("/help")
+
+    assert in_the_outage.status_code == 200
+    page = parse(html_of(in_the_outage))
+    assert page.find("h1").text == parse(html_of(as_usual)).find("h1").text
+    assert 'href="tel:' in html_of(in_the_outage)
+
+
 def test_a_story_sent_while_postgresql_is_stopped_is_not_lost(
     database: ThrowawayPostgreSQL, wrens_phone: FlaskClient
 ):
