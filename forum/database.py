@@ -167,6 +167,13 @@ def configure_postgresql(engine: Engine, connect_timeout: int, statement_timeout
         dbapi_connection.deadline = answer_within
 
 
+def without_time_limits(connection) -> None:
+    """Lift the limits above from one PostgreSQL connection, for a migration: an ALTER of a big
+    table may rightly take minutes, and is watched by the operator who runs it."""
+    connection.exec_driver_sql("SET statement_timeout = 0")
+    connection.connection.dbapi_connection.deadline = None
+
+
 def is_outage(error: BaseException | None) -> bool:
     """Whether `error` says the database can't be reached or didn't answer in time (down,
     frozen, restarting, every connection busy, a statement cancelled), rather than that a

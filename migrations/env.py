@@ -4,7 +4,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from forum.database import UTCDateTime
+from forum.database import UTCDateTime, without_time_limits
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -108,6 +108,8 @@ def run_migrations_online():
         try:
             context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
             with context.begin_transaction():
+                if connection.dialect.name == "postgresql":
+                    without_time_limits(connection)  # in the migration's own transaction
                 context.run_migrations()
         finally:
             if sqlite:
