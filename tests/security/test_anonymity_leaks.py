@@ -693,12 +693,14 @@ def account_id_in(text: str, user_id: int) -> str | None:
 
 def without(text: str, ids: Iterable[int], aliases: Iterable[str]) -> str:
     """`text` with post ids, aliases, times and tokens taken out, and white space squeezed."""
+    # Times first: a post's id may be the minute of a time ("05:42"), which must not count.
+    text = re.sub(r"<time\b.*?</time>", "<time>", text, flags=re.S)
+    text = re.sub(r"\b\d{1,2}:\d{2}\b", "HH:MM", text)
     for alias in aliases:
         if alias:
             text = text.replace(alias, "ALIAS")
     for number in ids:
         text = re.sub(rf"(?<!\d){number}(?!\d)", "ID", text)
-    text = re.sub(r"<time\b.*?</time>", "<time>", text, flags=re.S)
     return " ".join(text.split())
 
 
