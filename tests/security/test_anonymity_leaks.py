@@ -69,7 +69,16 @@ from support.moderation import (
     send,
     suspend_author,
 )
-from support.pages import Element, html_of, location, notice, page, parse, visible_text
+from support.pages import (
+    Element,
+    html_of,
+    location,
+    notice,
+    page,
+    parse,
+    visible_text,
+    without_tokens,
+)
 from support.rows import fresh
 
 from forum.anonymity import ANIMALS, alias_for
@@ -694,7 +703,7 @@ def account_id_in(text: str, user_id: int) -> str | None:
 def without(text: str, ids: Iterable[int], aliases: Iterable[str]) -> str:
     """`text` with post ids, aliases, times and tokens taken out, and white space squeezed."""
     # Times first: a post's id may be the minute of a time ("05:42"), which must not count.
-    text = re.sub(r"<time\b.*?</time>", "<time>", text, flags=re.S)
+    text = without_tokens(re.sub(r"<time\b.*?</time>", "<time>", text, flags=re.S))
     text = re.sub(r"\b\d{1,2}:\d{2}\b", "HH:MM", text)
     for alias in aliases:
         if alias:

@@ -236,6 +236,15 @@ def form_values(form: Element) -> dict[str, str]:
     return values
 
 
+# A signed CSRF token (payload.timestamp.signature): it changes from one second to the next.
+SIGNED_TOKEN = re.compile(r"[\w-]{16,}\.[\w-]{4,}\.[\w-]{16,}")
+
+
+def without_tokens(html: str) -> str:
+    """The page with its signed tokens taken out, for comparing two pages word for word."""
+    return SIGNED_TOKEN.sub("TOKEN", html)
+
+
 def csrf_token_in(page: Element | str) -> str:
     """The CSRF token a page hands out: its forms' hidden field, or, on a member's page
     without a form, the header htmx sends (set on <body>)."""
