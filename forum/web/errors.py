@@ -3,8 +3,8 @@
 A page about a failure on our side (500, or 503 when the database can't be reached) asks
 nothing of the database, not even who is reading: base.html would load the member for its
 header, and when the database is what failed, that second failure used to leave the reader
-with the server's bare "Internal Server Error". Those pages use errors/layout.html instead,
-which reads no member.
+with the server's bare "Internal Server Error". Those pages are made for nobody
+(`read_as_nobody`), so base.html shows its guest's header and asks nothing.
 """
 
 from collections.abc import Callable
@@ -84,7 +84,6 @@ def render_without_database(code: int):
     body = render_page(
         "errors/error.html",
         "content",
-        layout="errors/layout.html",
         code=code,
         title=title,
         message=message,
