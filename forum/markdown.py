@@ -5,6 +5,8 @@ attributes, so nothing a member types can run script, carry htmx attributes or l
 another host. Images are never embedded (a remote image is a tracking pixel): they become links.
 """
 
+import importlib
+
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -31,6 +33,16 @@ def _image_as_link(renderer: RendererHTML, tokens, idx, options, env) -> str:
     alt = renderer.renderInlineAsText(token.children or [], options, env) or src
     return f'<a href="{escapeHtml(src)}">{escapeHtml(alt)}</a>'
 
+
+# A table row shorter than its header is filled out with empty cells. markdown-it caps that
+# filling at 65,536 cells per table, which a 20,000-character text reaches with 30 columns and
+# empty rows: 200,000 tokens and over a second of CPU for one preview, while every other
+# request in the worker waits for the interpreter. No table a member writes needs more than a
+# few hundred filled cells; past the cap the rest of the text is read as plain paragraphs.
+# (The module is looked up by name: the package exports a function of the same name.)
+MAX_FILLED_TABLE_CELLS = 1_000
+_table_rule = importlib.import_module("markdown_it.rules_block.table")
+_table_rule.MAX_AUTOCOMPLETED_CELLS = MAX_FILLED_TABLE_CELLS
 
 _md = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(["table", "strikethrough"])
 _md.add_render_rule("image", _image_as_link)

@@ -3,7 +3,7 @@
 import pytest
 from support.pages import Element, parse
 
-from forum.markdown import render_markdown
+from forum.markdown import MAX_FILLED_TABLE_CELLS, render_markdown
 
 HOSTILE = [
     "<script>alert('hi')</script>",
@@ -126,3 +126,17 @@ def test_single_line_breaks_are_kept():
 
 def test_numbered_list_can_start_elsewhere():
     assert html("3. three\n4. four").find("ol").get("start") == "3"
+
+
+def test_rows_shorter_than_their_header_are_filled_out_only_so_far():
+    """A table header followed by thousands of empty rows asks markdown-it to fill out every
+    row to the header's width: uncapped, 20,000 characters become 65,000 cells and over a second
+    of CPU for one preview. Past the cap, the rest is read as text."""
+    text = ("|a" * 30 + "\n" + "|-" * 30 + "\n" + "|\n" * 10_000)[:20_000]
+    cells = html(text).find_all("td")
+    assert 0 < len(cells) <= MAX_FILLED_TABLE_CELLS + 30
+
+
+def test_a_full_table_is_left_whole():
+    rows = "\n".join(f"| {n} | line {n} |" for n in range(200))
+    assert len(html("| n | text |\n|---|---|\n" + rows).find_all("tr")) == 201
