@@ -85,11 +85,35 @@ DEEPEST_PARENT = 8  # replies go up to 9 deep: past MAX_VISIBLE_DEPTH, so both k
 
 PRESETS = {
     # The figures: 32 concurrent logins beside 16 writers (and 8 readers).
-    "pressure": {"writers": 16, "readers": 8, "logins": 32, "previewers": 0, "crashes": 0},
-    # A worst-case preview while others write: writers alone, so it is the preview that shows.
-    "preview": {"writers": 16, "readers": 0, "logins": 0, "previewers": 1, "crashes": 0},
+    "pressure": {
+        "writers": 16,
+        "readers": 8,
+        "logins": 32,
+        "previewers": 0,
+        "crashes": 0,
+        "write_gap": 0,
+    },
+    # A worst-case preview while others write: writers alone, so it is the preview that shows,
+    # each writing a reply about every second (16 a second in all, a busy evening many times
+    # over) rather than flat out: with 16 writers flat out the machine is saturated and writes
+    # queue past a second with no preview at all, which would hide what the preview costs.
+    "preview": {
+        "writers": 16,
+        "readers": 0,
+        "logins": 0,
+        "previewers": 1,
+        "crashes": 0,
+        "write_gap": 1,
+    },
     # The same load as "pressure", with kill -9 of every server process three times.
-    "crash": {"writers": 16, "readers": 8, "logins": 32, "previewers": 0, "crashes": 3},
+    "crash": {
+        "writers": 16,
+        "readers": 8,
+        "logins": 32,
+        "previewers": 0,
+        "crashes": 3,
+        "write_gap": 0,
+    },
 }
 
 
@@ -539,6 +563,10 @@ def writer(run: Run, number: int, client: Client) -> None:
                 run.acks.append(Ack(marker, token, post_id, parent_id, topic.thread_id, retried))
                 if depth + 1 <= DEEPEST_PARENT:
                     run.parents[topic.thread_id].append((post_id, depth + 1))
+        if run.args.write_gap:
+            # A person takes a while to write the next reply: jittered, so that writers don't
+            # fall into step.
+            time.sleep(run.args.write_gap * (0.5 + random.random()))
 
 
 def acknowledged_post(response: Response | None) -> int | None:
@@ -891,6 +919,9 @@ def main() -> None:
     parser.add_argument("--topics", type=int, default=8, help="stories replied to (8)")
     parser.add_argument("--burst-every", type=float, default=5, help="seconds between bursts")
     parser.add_argument("--double-every", type=int, default=10, help="0: no double submits")
+    parser.add_argument(
+        "--write-gap", type=float, help="mean seconds a writer waits between replies (0)"
+    )
     parser.add_argument("--preview-gap", type=float, default=1.5, help="seconds between previews")
     parser.add_argument("--write-limit-ms", type=float, default=1000)
     parser.add_argument("--pg-url", default="postgresql://127.0.0.1:5432/test")
@@ -1011,7 +1042,9 @@ def main() -> None:
         title = (
             f"{args.db}, {args.servers} server(s) x {args.workers} workers x {args.threads} "
             f"threads{' + Redis' if redis_url else ''}; {args.duration:.0f} s: "
-            f"{args.writers} writers, {args.readers} readers, {args.logins} logins every "
+            f"{args.writers} writers"
+            f"{f' (one reply every ~{args.write_gap:g} s each)' if args.write_gap else ''}, "
+            f"{args.readers} readers, {args.logins} logins every "
             f"{args.burst_every:g} s, {args.previewers} previewers, {args.crashes} kill -9 "
             f"(machine load average {load_before:.1f} before)"
         )
