@@ -497,6 +497,11 @@ class Post(db.Model):
         """Deleted by its author or removed by moderators: shown, if at all, as a tombstone."""
         return self.deleted_by_author_at is not None or self.removed_at is not None
 
+    def warning_in(self, thread: "Thread") -> str | None:
+        """The content warning this post is folded behind: an opening post's is its thread's
+        (the same words on the listings), a reply's its own."""
+        return thread.content_warning if self.parent_id is None else self.content_warning
+
     @property
     def removal_label(self) -> str:
         """A tombstone's reason: the category, or the moderator's words for "other"."""

@@ -19,7 +19,7 @@ from ..models import (
     ThreadKind,
 )
 from ..policy import Act, state_refusal
-from ..reading.queries import reactions_for, thread_view
+from ..reading.queries import thread_view
 from ..safety.at_risk import flag_if_at_risk
 from ..web.access import (
     get_thread_or_404,
@@ -287,9 +287,6 @@ def _reactions_answer(post: Post, thread: Thread) -> ResponseReturnValue:
     """With htmx, the post's reactions as they stand; without, back to the post."""
     if wants_partial():
         return render_template(
-            "posting/_reactions.html",
-            post=post,
-            thread=thread,
-            reactions=reactions_for([post], current_user),
+            "posting/_reactions.html", post=post, view=thread_view(thread, [post], current_user)
         )
     return redirect(post_url(post, thread), 303)

@@ -1,10 +1,11 @@
 """Every template global and filter, registered here and nowhere else."""
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_login import current_user
 
+from ..bylines import ShownAuthor, shown_author
 from ..models import Post, ReactionKind, Thread
-from ..policy import Act, is_staff, may
+from ..policy import Act, is_author, is_staff, may
 from .forms import remove_form
 from .urls import post_url
 from .wording import (
@@ -27,6 +28,15 @@ def reader_is_staff() -> bool:
     return is_staff(current_user)
 
 
+def reader_wrote(post: Post) -> bool:
+    return is_author(current_user, post)
+
+
+def author_for_reader(post: Post, thread: Thread, opening: Post) -> ShownAuthor:
+    """How `post` is signed for the reader: `forum.bylines.shown_author`, for templates."""
+    return shown_author(post, thread, opening, current_user, current_app.config["SITE_NAME"])
+
+
 GLOBALS = {
     "post_url": post_url,
     "suspension_notice": suspension_notice,
@@ -35,6 +45,8 @@ GLOBALS = {
     "remove_form": remove_form,
     "may": may_act,
     "is_staff": reader_is_staff,
+    "shown_author": author_for_reader,
+    "wrote": reader_wrote,
 }
 FILTERS = {
     "relative_time": relative_time,

@@ -63,7 +63,7 @@ def replies_heading(page: Page) -> Locator:
 
 
 def reply_link(page: Page, post: int) -> Locator:
-    return page.locator(f"#p{post}").get_by_role("link", name="Reply", exact=True)
+    return page.locator(f"#p{post}").get_by_role("link", name=re.compile(r"^Reply to the "))
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ def test_a_member_reports_a_post_with_each_reason(town, reason):
 def test_the_report_link_is_on_other_members_posts(town):
     tree = page(town.device(town.author), town.thread_url)
 
-    links = [a for a in tree.by_id(f"p{town.harsh.id}").iter("a") if a.text == "Report"]
+    links = [a for a in tree.by_id(f"p{town.harsh.id}").iter("a") if a.visible_text == "Report"]
     assert [a.get("href") for a in links] == [f"/p/{town.harsh.id}/report"]
 
 
@@ -240,9 +240,9 @@ def test_the_queue_folds_content_warned_and_at_risk_text(town):
 
     items = {item_post_id(i): i for i in reported_items(town.device(town.moderator))}
 
-    assert folded(items[warned.id]) == (True, "Content warning: Abuse")
-    assert folded(items[worrying.id]) == (True, "Content warning: Reported as a risk")
-    assert folded(items[warned_thread.id]) == (True, "Content warning: Grief")
+    assert folded(items[warned.id]) == (True, "Content warning (Abuse) Show")
+    assert folded(items[worrying.id]) == (True, "Content warning (Reported as a risk) Show")
+    assert folded(items[warned_thread.id]) == (True, "Content warning (Grief) Show")
     assert folded(items[town.harsh.id]) == (False, "")  # nothing to warn of: shown as it is
     assert REPLY_BODY in items[town.harsh.id].text
 
@@ -254,7 +254,7 @@ def test_the_at_risk_fold_holds_even_for_a_content_warned_post(town):
 
     [item] = reported_items(town.device(town.moderator))
 
-    assert folded(item) == (True, "Content warning: Reported as a risk")
+    assert folded(item) == (True, "Content warning (Reported as a risk) Show")
 
 
 def test_a_member_flagged_by_the_crisis_check_is_queued_at_risk(town):

@@ -158,7 +158,7 @@ def test_sharing_a_story_creates_a_story_and_opens_it(phone, wren):
     assert tree.find("h1").text == "What finally helped"
     assert "<em>hard</em>" in html_of(phone.get(thread_url(thread)))
     warning = tree.find("details", class_="content-warning")
-    assert warning.find("summary").text == "Content warning: Grief: my father"
+    assert warning.find("summary").text == "Content warning (Grief: my father) Show"
     assert "I called the helpline." in warning.text, "the story is folded behind its warning"
 
 
@@ -199,7 +199,7 @@ def test_a_content_warning_is_a_category_with_an_optional_detail(phone, warning,
         assert folded is None
         assert "I finally talked to someone." in prose(tree, opening_of(thread).id).text
     else:
-        assert folded.find("summary").text == f"Content warning: {stored}"
+        assert folded.find("summary").text == f"Content warning ({stored}) Show"
 
 
 def test_something_else_needs_a_description(phone):
@@ -490,7 +490,7 @@ def test_stories_are_listed_on_stories_and_home_and_discussions_only_at_home(app
         if "A story of mine" in li.text
     )
     tags = [tag.text for tag in item.find_all("span", class_="tag")]
-    assert "Content warning: Grief" in tags
+    assert "Content warning (Grief)" in tags
     assert "Story" in tags
     assert card(page(visitor, thread_url(story)), opening_of(story).id) is not None
 

@@ -8,7 +8,9 @@ from support.content import reply, start_thread, thread_of, thread_url
 from support.members import make_member
 from support.pages import Element, card, page
 
-from forum.models import Post, Role, ThreadKind
+from forum.database import db
+from forum.models import Post, RemovalReason, Role, ThreadKind
+from forum.moderation.actions import remove_post
 
 
 @pytest.fixture
@@ -75,3 +77,54 @@ def test_a_staff_members_opening_post_shows_the_role(app, scene):
 
     head = next(p for p in tree.iter("p") if "byline" in p.classes)
     assert [tag.text for tag in head.find_all("span", class_="staff")] == ["moderator"]
+
+
+def test_a_readers_own_anonymous_post_is_marked_for_them_alone(app, scene):
+    """ "(you)" lets a member find their own words; nobody else may see it, or they would learn
+    whose the alias is."""
+    url = thread_url(thread_of(scene["story"]))
+    post = scene["anonymous_moderator"]
+
+    own = byline(page(signed_in(app, scene["moderator"]), url), post)
+    assert own.find("span", class_="yours").text == "(you)"
+    for reader in (device(app), signed_in(app, scene["member"]), signed_in(app, scene["admin"])):
+        assert byline(page(reader, url), post).find("span", class_="yours") is None
+    # A named post needs no mark: the name says it.
+    assert (
+        byline(page(signed_in(app, scene["member"]), url), scene["by_member"]).find(
+            "span", class_="yours"
+        )
+        is None
+    )
+
+
+def test_each_reply_is_named_for_whom_and_when(app, scene):
+    """A screen reader's list of articles reads "Reply by NAME, TIME": nothing else from the
+    byline (the permalink's hidden words) and, for a removed reply, that it was removed."""
+    tree = page(device(app), thread_url(thread_of(scene["story"])))
+    named = card(tree, scene["by_member"].id).get("aria-label")
+    assert named.startswith("Reply by Hazel, ") and "link" not in named
+    alias = scene["anonymous_admin"].anon_alias
+    assert (
+        card(tree, scene["anonymous_admin"].id).get("aria-label").startswith(f"Reply by {alias}, ")
+    )
+
+    remove_post(scene["moderator"], scene["by_member"], RemovalReason.HARMFUL)
+    db.session.commit()
+    tree = page(device(app), thread_url(thread_of(scene["story"])))
+    gone = card(tree, scene["by_member"].id)
+    assert gone.get("aria-label").startswith("Removed reply, ")
+    assert "Hazel" not in gone.text and "Reply" not in byline(tree, scene["by_member"]).text
+
+
+def test_actions_say_whose_post_they_act_on(app, scene):
+    tree = page(signed_in(app, scene["member"]), thread_url(thread_of(scene["story"])))
+    actions = card(tree, scene["by_moderator"].id).find("div", class_="actions")
+    names = [a.text for a in actions.iter("a")]
+    assert names == ["Reply to the reply by Cedar", "Report the reply by Cedar"]
+    assert [a.visible_text for a in actions.iter("a")] == ["Reply", "Report"]
+    group = card(tree, scene["by_moderator"].id).find("div", class_="reactions")
+    assert (
+        group.get("role") == "group"
+        and group.get("aria-label") == "Reactions to the reply by Cedar"
+    )

@@ -17,6 +17,8 @@ from forum.models import Post, Report, ReportReason, Thread, ThreadKind, User
 CRISIS = "Some nights I want to die, and I can't see a way through any more."
 IDIOM = "Honestly this joke killed me, thank you for the laugh."
 KIND_NOTE = "Reactions are switched off here"
+# What the writer reads on their own post, in place of the note about them.
+WRITER_NOTE = "What you wrote sounds very hard"
 TAKE_CARE_TITLE = "Thank you for telling us"
 
 
@@ -69,9 +71,14 @@ def assert_gentle_response(app, people, response, post_id: int, body: str) -> No
         article = card(tree, post_id)
         assert article is not None
         assert body.split(",")[0] in article.text
-        assert KIND_NOTE in article.text
+        assert KIND_NOTE in article.text and WRITER_NOTE not in article.text
         assert reaction_forms(article) == []
         assert article.find("div", class_="reactions") is None
+    # The writer is spoken to, not about.
+    mine = card(page(writer, thread_url(thread)), post_id)
+    assert WRITER_NOTE in mine.text and KIND_NOTE not in mine.text
+    assert "/help" in [a.get("href") for a in mine.find("p", class_="kind-note").iter("a")]
+    assert reaction_forms(mine) == []
 
     # First in the moderators' queue, above an older report with more reports on it.
     items = reported_items(signed_in(app, people["moderator"]))
@@ -157,9 +164,10 @@ def test_htmx_inline_reply_gets_the_kind_note_with_the_take_care_link(app, peopl
     assert note is not None
     assert "Your reply is posted" in note.text
     assert [a.get("href") for a in note.iter("a")] == [f"/p/{post.id}/take-care"]
-    # The inserted reply itself shows the note to readers, not reaction buttons.
+    # The inserted reply speaks to its writer, with no reaction buttons.
     article = card(tree, post.id)
-    assert KIND_NOTE in article.text and reaction_forms(article) == []
+    assert WRITER_NOTE in article.text and KIND_NOTE not in article.text
+    assert reaction_forms(article) == []
     assert post.may_be_at_risk and len(at_risk_reports(post.id)) == 1
     assert TAKE_CARE_TITLE in page(writer, f"/p/{post.id}/take-care").text
 

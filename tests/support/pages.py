@@ -61,6 +61,12 @@ class Element:
         """The text inside, with runs of white space made single spaces."""
         return " ".join(raw_text(self).split())
 
+    @property
+    def visible_text(self) -> str:
+        """The text a sighted reader sees: `text` without what is there for screen readers only
+        (class "visually-hidden")."""
+        return " ".join(raw_text(self, skip_class="visually-hidden").split())
+
     def __repr__(self) -> str:
         return f"<{self.tag} {self.attrs}>"
 
@@ -103,10 +109,13 @@ def tree_of(page: "Element | str") -> Element:
     return page if isinstance(page, Element) else parse(page)
 
 
-def raw_text(element: Element) -> str:
-    """The text inside, exactly (Element.text squeezes white space)."""
+def raw_text(element: Element, skip_class: str | None = None) -> str:
+    """The text inside, exactly (Element.text squeezes white space), leaving out elements of
+    class `skip_class`."""
     return "".join(
-        child if isinstance(child, str) else raw_text(child) for child in element.children
+        child if isinstance(child, str) else raw_text(child, skip_class)
+        for child in element.children
+        if isinstance(child, str) or skip_class is None or skip_class not in child.classes
     )
 
 
