@@ -1,12 +1,44 @@
 // The forum works without this file. It only smooths what htmx inserts: focus goes where the
-// server marked it (a new reply, an inline form), and an inline reply form can be cancelled.
+// server marked it (a new reply, an inline form) or stays with what changed, and an inline
+// reply form can be cancelled.
 // No inline handlers anywhere: the Content-Security-Policy allows scripts from this site only.
 
-document.addEventListener("htmx:after:settle", () => {
-  const target = document.querySelector("[data-focus-here]");
-  if (target) {
-    target.removeAttribute("data-focus-here");
-    target.focus();
+const FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]";
+
+function focusOn(element) {
+  if (!element.matches(FOCUSABLE)) element.setAttribute("tabindex", "-1");
+  element.focus({ preventScroll: true });
+}
+
+// What had focus when an answer came in. htmx itself puts focus back on an element with the
+// same id after a swap (a reaction button); when the focused control is gone without a
+// successor (a moderator's Remove button, replaced by the tombstone), focus goes to what
+// replaced it, never back to the top of the page.
+let focusedBeforeSwap = null;
+
+// A mark in the page as first served means nothing: only what htmx inserts is focused.
+for (const stale of document.querySelectorAll("[data-focus-here]")) {
+  stale.removeAttribute("data-focus-here");
+}
+
+document.addEventListener("htmx:before:swap", () => {
+  const active = document.activeElement;
+  focusedBeforeSwap = active && active !== document.body ? active : null;
+});
+
+document.addEventListener("htmx:after:settle", (event) => {
+  const changed = event.detail && event.detail.task && event.detail.task.target;
+  const scope = changed && changed.isConnected ? changed : null;
+  const marked = scope && (scope.matches("[data-focus-here]") ? scope : scope.querySelector("[data-focus-here]"));
+  if (marked) {
+    marked.removeAttribute("data-focus-here");
+    focusOn(marked);
+    return;
+  }
+  const lost = focusedBeforeSwap && !focusedBeforeSwap.isConnected;
+  const active = document.activeElement;
+  if (lost && scope && scope !== document.body && (!active || active === document.body)) {
+    focusOn(scope);
   }
 });
 

@@ -175,6 +175,9 @@ def test_a_moderator_removes_and_restores_on_the_thread_and_suspends_from_the_qu
     expect(page.locator(f"#p{where.harsh} .tombstone")).to_have_text(
         "Removed by moderators: Off the rails."
     )
+    # The Remove button went with the card it was on: focus moves to the card that replaced
+    # it, not to the top of the page.
+    expect(page.locator(f"#p{where.harsh}")).to_be_focused()
     page.locator(f"#p{where.harsh} summary", has_text="Moderate").click()
     page.locator(f"#p{where.harsh}").get_by_role("button", name="Restore").click()
     expect(page.locator(f"#p{where.harsh} .tombstone")).to_have_count(0)
