@@ -187,3 +187,16 @@ def test_thread_page_shows_the_article_section_headings(client, cli):
     opening = page.find("article", class_="opening")
     assert opening.find("h1").text == "Seeking help is a sign of strength, not weakness"
     assert [h2.text for h2 in opening.find_all("h2")] == SECTION_HEADINGS
+
+
+def test_the_pinned_article_shows_activity_only_once_someone_answers(client, cli):
+    """Its own time is when it was imported: nothing anyone did, so the listing says nothing
+    until the first reply."""
+    cli.invoke(args=["import-article"])
+    article_item = parse(client.get("/").get_data(as_text=True)).find("li", class_="thread-item")
+    assert "active" not in article_item.text and article_item.find("time") is None
+
+    opening = db.session.scalar(select(Post).where(Post.parent_id.is_(None)))
+    reply(opening, make_member("Hazel", days_old=30), "This helped me today.")
+    article_item = parse(client.get("/").get_data(as_text=True)).find("li", class_="thread-item")
+    assert "active" in article_item.text and article_item.find("time") is not None

@@ -120,7 +120,10 @@ def test_a_deep_branch_continues_on_its_own_page(app, client, member):
     assert len(continues) == 1
     deepest_shown = chain[max_depth - 1]
     assert continues[0].get("href") == f"/p/{deepest_shown.id}"
-    assert tree.by_id(f"p{deepest_shown.id}") in continues[0].parent.parent.elements
+    # The link is part of the card it continues: below the card, it would read as the heading
+    # of the next sibling reply.
+    assert tree.by_id(f"p{deepest_shown.id}") in continues[0].ancestors()
+    assert continues[0].visible_text == "Continue this thread →"
 
     branch = page(client, continues[0].get("href"))
 
