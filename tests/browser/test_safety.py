@@ -229,7 +229,13 @@ def top_of(page: Page, selector: str) -> float:
     return page.evaluate(f"document.querySelector('{selector}').getBoundingClientRect().top")
 
 
-SIZES = [pytest.param(PHONE, id="phone"), pytest.param(DESKTOP, id="desktop")]
+# The two links stack in a window narrower than about 300 px (a small phone, or a zoomed one).
+NARROW = {"width": 280, "height": 640}
+SIZES = [
+    pytest.param(PHONE, id="phone"),
+    pytest.param(DESKTOP, id="desktop"),
+    pytest.param(NARROW, id="narrow"),
+]
 
 
 @pytest.mark.parametrize("javascript", WITH_AND_WITHOUT_JS)
