@@ -36,11 +36,15 @@ from ..web.urls import post_url, thread_url
 from ..web.wording import suspension_end
 from . import actions, reports
 from .forms import LockForm, ReportForm, RevealForm, SuspendForm
-from .queries import log_page, month_counts
+from .queries import log_page, month_counts, posts_waiting_for_moderators
 from .queue import Section, first_pages, page_after
 
 bp = Blueprint("moderation", __name__, url_prefix="/mod")
 bp.before_request(moderators_only)
+# For the header's Moderation link, which base.html shows staff only (and so asks nothing on
+# anyone else's pages). Registered by the feature that owns the query: forum.web, which keeps
+# the other template globals, imports no feature.
+bp.add_app_template_global(posts_waiting_for_moderators)
 
 public = Blueprint("moderation_public", __name__)
 
@@ -133,6 +137,18 @@ def _section_or_404() -> Section:
 def suspend_form(post: Post) -> SuspendForm:
     """The form to suspend a post's author, with ids of its own for that post's card."""
     return with_ids(SuspendForm(formdata=None), f"suspend-{post.id}")
+
+
+# --- what waits, for the header ----------------------------------------------------------
+
+
+@bp.get("/waiting")
+def waiting():
+    """The header's Moderation link with what waits now, which htmx asks for every minute.
+    Asked for as a page, it is the queue, which says the same at length."""
+    if not wants_partial():
+        return redirect(url_for(".queue"), 303)
+    return render_page("base.html", "moderation_link")
 
 
 # --- acting on posts ---------------------------------------------------------------------

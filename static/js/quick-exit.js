@@ -3,6 +3,10 @@
 // succession does the same. Without this file the link still leaves (as an ordinary link).
 
 (() => {
+  // Pages may say what this script adds (Back won't return, Escape leaves) only once it runs:
+  // until then, and without JavaScript, they say what a plain link does.
+  document.documentElement.classList.add("quick-exit-ready");
+
   const PRESSES = 3;
   const WITHIN_MS = 1500;
   let escapes = [];

@@ -32,6 +32,7 @@ from forum.models import (
     ThreadKind,
     User,
 )
+from forum.safety.at_risk import flag_if_at_risk
 
 REPORTER = "morning_tea"
 MODERATOR = "steady_keeper"
@@ -279,3 +280,62 @@ def test_axe_on_the_report_page_with_an_error(
     expect(page.get_by_text("Please choose what is wrong.").first).to_be_visible()
 
     assert_accessible(page, "the report page with an error")
+
+
+# --- The header's Moderation link ------------------------------------------------------------
+
+
+def moderation_link(page: Page):
+    return page.get_by_role("navigation", name="Site").get_by_role(
+        "link", name=re.compile(r"^Moderation")
+    )
+
+
+def flag_a_post() -> None:
+    """A reply the forum flags as its writer may be at risk, as posting does."""
+    opening = Thread.start(ThreadKind.STORY, "A night", "Hard.", make_member("night_owl"))
+    db.session.flush()
+    post = opening.reply(make_member("quiet_one"), "I want to end my life.")
+    db.session.flush()
+    assert flag_if_at_risk(post, post.body)
+    db.session.commit()
+    settle()
+
+
+def test_the_moderation_link_counts_again_every_minute(
+    app: Flask, live_server: str, page: Page, sign_in: SignIn
+) -> None:
+    make_member(MODERATOR, Role.MODERATOR)
+    sign_in(page, MODERATOR)
+    page.clock.install()
+    page.goto(live_server + "/")
+    mark_page(page)
+    expect(moderation_link(page)).to_have_text("Moderation")
+
+    flag_a_post()
+    page.clock.run_for(61_000)
+
+    expect(moderation_link(page)).to_have_text("Moderation (1 may be at risk)")
+    expect(moderation_link(page)).to_have_attribute("href", "/mod")
+    assert same_page(page)
+    assert_accessible(page, "a page with the Moderation link counting")
+
+
+def test_the_moderation_link_keeps_its_place_when_the_moderator_is_logged_out(
+    app: Flask, live_server: str, page: Page, sign_in: SignIn
+) -> None:
+    """Asked again after logging out elsewhere, it gets the login page: nothing of it is put in
+    the header, which stays as it was."""
+    make_member(MODERATOR, Role.MODERATOR)
+    sign_in(page, MODERATOR)
+    page.clock.install()
+    page.goto(live_server + "/")
+    page.context.clear_cookies()
+
+    with page.expect_response(re.compile(r"/login")):
+        page.clock.run_for(61_000)
+    page.clock.run_for(1_000)
+
+    expect(moderation_link(page)).to_have_text("Moderation")
+    expect(page.locator("header form")).to_have_count(1)  # the log out button's, no login form
+    expect(page.locator("h1")).to_have_count(page.locator("main h1").count())

@@ -8,14 +8,20 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 from support.browser import (
+    COLOUR_SCHEMES,
+    DESKTOP,
     PHONE,
+    WITH_AND_WITHOUT_JS,
     another_device,
     assert_accessible,
     assert_fits_the_window,
     serving,
+    settle,
 )
 from support.content import start_thread, thread_of, thread_url
 from werkzeug.wrappers import Request, Response
+
+from forum.database import db
 
 
 @Request.application
@@ -177,3 +183,148 @@ def test_axe_finds_no_violations(app: Flask, live_server: str, page: Page, path:
     page.goto(live_server + path)
 
     assert_accessible(page, path)
+
+
+# --- In reach however far the page scrolls -------------------------------------------------
+
+REPLIES = 40
+
+
+@pytest.fixture
+def long_thread(app: Flask) -> tuple[str, list[int]]:
+    """A thread with many replies, far taller than any window: its address and reply ids."""
+    opening = start_thread(title="A long night", body="Thank you all for being here.")
+    replies = [
+        opening.reply(None, f"Reply {number}. " + "Holding on, one day at a time. " * 6)
+        for number in range(REPLIES)
+    ]
+    db.session.commit()
+    ids = [post.id for post in replies]
+    url = thread_url(thread_of(opening))
+    settle()
+    return url, ids
+
+
+def on_top(page: Page, selector: str) -> bool:
+    """Whether what a tap at the middle of `selector` lands on is that element: on screen, and
+    covered by nothing."""
+    return page.evaluate(
+        """(selector) => {
+            const element = document.querySelector(selector);
+            const box = element.getBoundingClientRect();
+            const x = box.left + box.width / 2, y = box.top + box.height / 2;
+            if (x < 0 || y < 0 || x > innerWidth || y > innerHeight) return false;
+            const hit = document.elementFromPoint(x, y);
+            return hit !== null && (hit === element || element.contains(hit));
+        }""",
+        selector,
+    )
+
+
+def bar_bottom(page: Page) -> float:
+    return page.evaluate("document.querySelector('.safety-bar').getBoundingClientRect().bottom")
+
+
+def top_of(page: Page, selector: str) -> float:
+    return page.evaluate(f"document.querySelector('{selector}').getBoundingClientRect().top")
+
+
+# The two links stack in a window narrower than about 300 px (a small phone, or a zoomed one).
+NARROW = {"width": 280, "height": 640}
+SIZES = [
+    pytest.param(PHONE, id="phone"),
+    pytest.param(DESKTOP, id="desktop"),
+    pytest.param(NARROW, id="narrow"),
+]
+
+
+@pytest.mark.parametrize("javascript", WITH_AND_WITHOUT_JS)
+@pytest.mark.parametrize("size", SIZES)
+def test_help_and_quick_exit_stay_on_screen_at_the_bottom_of_a_long_thread(
+    app: Flask, live_server: str, page: Page, long_thread, size: dict, javascript: bool
+) -> None:
+    url, _ = long_thread
+    page.set_viewport_size(size)
+    page.goto(live_server + url)
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    bottom = page.evaluate("scrollY")
+    assert bottom > 3 * size["height"], "the thread is not long enough to test anything"
+
+    for scheme in COLOUR_SCHEMES:
+        page.emulate_media(color_scheme=scheme)
+        assert on_top(page, ".help-now"), f"Need help now? is off screen or covered ({scheme})"
+        assert on_top(page, ".quick-exit"), f"Quick exit is off screen or covered ({scheme})"
+        assert_fits_the_window(page, f"{url} ({scheme})")
+    # Reached from down here with one tap, without scrolling back up.
+    page.get_by_role("link", name="Need help now?").click()
+    expect(page).to_have_url(live_server + "/help")
+
+
+@pytest.mark.parametrize("javascript", WITH_AND_WITHOUT_JS)
+@pytest.mark.parametrize("size", SIZES)
+def test_a_post_opened_by_its_address_shows_below_the_bar(
+    app: Flask, live_server: str, page: Page, long_thread, size: dict, javascript: bool
+) -> None:
+    url, ids = long_thread
+    page.set_viewport_size(size)
+    target = ids[REPLIES // 2]
+    page.goto(f"{live_server}{url}#p{target}")
+
+    assert page.evaluate("scrollY") > 0
+    top = top_of(page, f"#p{target}")
+    assert bar_bottom(page) <= top < size["height"] / 2, (bar_bottom(page), top)
+    assert on_top(page, f"#p{target} .byline")
+
+
+@pytest.mark.parametrize("javascript", WITH_AND_WITHOUT_JS)
+@pytest.mark.parametrize("size", SIZES)
+def test_the_skip_link_shows_below_the_bar_and_works_from_anywhere(
+    app: Flask, live_server: str, page: Page, long_thread, size: dict, javascript: bool
+) -> None:
+    url, _ = long_thread
+    page.set_viewport_size(size)
+    page.goto(live_server + url)
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+
+    for _ in range(3):
+        page.keyboard.press("Tab")
+    assert focused(page) == {"text": "Skip to content", "href": "#main"}
+    assert top_of(page, ".skip-link") >= bar_bottom(page)
+    assert on_top(page, ".skip-link")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    assert top_of(page, "#main") >= bar_bottom(page)
+
+
+def test_tabbing_back_up_a_long_thread_never_hides_focus_under_the_bar(
+    app: Flask, live_server: str, page: Page, long_thread
+) -> None:
+    url, _ = long_thread
+    page.set_viewport_size(PHONE)
+    page.goto(live_server + url)
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    page.get_by_role("link", name="Reply", exact=True).last.focus()
+
+    for _ in range(12):
+        page.keyboard.press("Shift+Tab")
+        assert page.evaluate("document.activeElement.getBoundingClientRect().top") >= (
+            bar_bottom(page)
+        ), focused(page)
+
+
+@pytest.mark.parametrize("javascript", WITH_AND_WITHOUT_JS)
+def test_help_says_honestly_what_back_does(
+    app: Flask, live_server: str, page: Page, javascript: bool
+) -> None:
+    page.goto(live_server + "/help")
+    with_script = page.locator(".if-quick-exit-script")
+    without_script = page.locator(".unless-quick-exit-script")
+
+    if javascript:
+        expect(with_script).to_be_visible()
+        expect(with_script).to_contain_text("Back won't return")
+        expect(without_script).to_be_hidden()
+    else:
+        expect(without_script).to_be_visible()
+        expect(without_script).to_contain_text("Back may bring you back to this forum")
+        expect(with_script).to_be_hidden()

@@ -13,6 +13,7 @@ from support.rows import fresh
 
 from forum.database import db
 from forum.models import Post, Report, ReportReason, Thread, ThreadKind, User
+from forum.safety.resources import RESOURCES_FILE, CrisisResources
 
 CRISIS = "Some nights I want to die, and I can't see a way through any more."
 IDIOM = "Honestly this joke killed me, thank you for the laugh."
@@ -190,3 +191,56 @@ def test_a_reaction_sent_anyway_to_an_at_risk_post_is_refused(app, people, story
 
     assert response.status_code == 403
     assert "Reactions are switched off on this post" in response.get_data(as_text=True)
+
+
+# --- What the take-care page says ----------------------------------------------------------
+
+
+def take_care_text(app, people, post_id: int, **kwargs) -> str:
+    tree = page(signed_in(app, people["writer"]), f"/p/{post_id}/take-care", **kwargs)
+    return " ".join(tree.find("main").text.split())
+
+
+def test_take_care_says_a_published_post_is_up_and_promises_no_time(app, people, story):
+    send_reply(signed_in(app, people["writer"]), story.id, CRISIS)
+    text = take_care_text(app, people, last_post().id)
+
+    assert "It is up: people here can read it and answer." in text
+    assert "waiting" not in text.replace("before anything else waiting for them", "")
+    assert "soon" not in text
+    assert "They aren't always online, and this forum isn't an emergency service" in text
+
+
+def test_take_care_says_a_waiting_post_waits_and_who_can_see_it(app, people, story):
+    app.config["FIRST_POSTS_NEED_APPROVAL"] = 2
+    send_reply(signed_in(app, people["writer"]), story.id, CRISIS)
+    post = last_post()
+    assert post.awaiting_approval and post.may_be_at_risk
+    text = take_care_text(app, people, post.id)
+
+    assert "It is waiting for a moderator to approve it" in text
+    assert "only you and the moderators can see it" in text
+    assert "It is up" not in text
+    assert "soon" not in text
+
+
+@pytest.mark.parametrize("accept_language", ["en-US", "de-DE", "ja-JP"])
+def test_take_care_says_what_to_do_in_danger_once(app, people, story, accept_language):
+    """The crisis message, once and plainly: not again in other words before it, nor as the
+    country's emergency line after it (which the help page keeps)."""
+    send_reply(signed_in(app, people["writer"]), story.id, CRISIS)
+    post = last_post()
+    tree = page(
+        signed_in(app, people["writer"]),
+        f"/p/{post.id}/take-care",
+        headers={"Accept-Language": accept_language},
+    )
+    main = " ".join(tree.find("main").text.split())
+    danger = CrisisResources.read(RESOURCES_FILE).immediate_danger
+
+    assert main.count(danger) == 1
+    assert main.count("ending your life") == danger.count("ending your life")
+    assert main.count("in danger") == danger.count("in danger")
+    assert tree.find("main").find_all("p", class_="emergency") == []
+    # The services are still there to call or text.
+    assert tree.find("section", class_="country").find_all("li", class_="resource")

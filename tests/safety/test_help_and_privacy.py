@@ -7,6 +7,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from support.clients import signed_in
 from support.config import forum_config
 from support.content import reply, start_thread, thread_of, thread_url
 from support.forms import log_in
@@ -15,6 +16,8 @@ from support.pages import Element, page, parse
 
 from forum import config, create_app
 from forum.accounts import limits
+from forum.database import db
+from forum.models import Role
 from forum.safety.resources import RESOURCES_FILE, CrisisResources
 from forum.web.wording import tel_href
 
@@ -34,6 +37,20 @@ def shipped_resources() -> CrisisResources:
 
 
 # --- /help ----------------------------------------------------------------------------------
+
+
+def test_help_says_what_quick_exit_does_with_and_without_its_script(client):
+    """Back may return to the forum when the Quick exit is a plain link: the page says so,
+    and the stylesheet shows it unless quick-exit.js marks the page as running (the browser
+    tests check which one shows)."""
+    leaving = page(client, "/help").by_id("leaving-title").parent
+    (with_script,) = leaving.find_all("span", class_="if-quick-exit-script")
+    (without_script,) = leaving.find_all("span", class_="unless-quick-exit-script")
+
+    assert "Back won't return" in with_script.text
+    assert "Esc" in with_script.text
+    assert "Back may bring you back to this forum" in " ".join(without_script.text.split())
+    assert "Back won't" not in leaving.text.replace(with_script.text, "")
 
 
 def test_help_lists_every_country_and_the_default_entry(client):
@@ -197,6 +214,34 @@ def test_every_page_starts_with_help_then_quick_exit(app, client, every_page):
     for url in every_page:
         tree = page(client, url, status=404 if url == "/nope" else 200)
         assert_help_first_and_quick_exit(tree, url)
+
+
+def descriptions(tree: Element) -> list[str]:
+    return [
+        meta.get("content") for meta in tree.find_all("meta") if meta.get("name") == "description"
+    ]
+
+
+def test_every_page_describes_itself(app, client, every_page):
+    """Search engines show it under the title: one on every page, in words, never empty."""
+    for url in every_page:
+        (description,) = descriptions(page(client, url, status=404 if url == "/nope" else 200))
+        assert len(description.split()) >= 5, (url, description)
+    home = descriptions(page(client, "/"))[0]
+    assert app.config["SITE_NAME"] in home and "peer-support" in home
+
+
+def test_a_thread_is_described_by_its_title_never_its_text(app, client):
+    opening = start_thread(title="A winter of quiet", body="The words only readers see.")
+    waiting = reply(opening, make_member("newcomer"), "Words waiting for a moderator.")
+    waiting.awaiting_approval = True
+    db.session.commit()
+    staff = signed_in(app, make_member("keeper", Role.MODERATOR))
+    for reader in (client, staff):
+        tree = page(reader, thread_url(thread_of(opening)))
+        (description,) = descriptions(tree)
+        assert description.startswith("“A winter of quiet”: a story on ")
+        assert "words" not in description.lower()
 
 
 def test_members_pages_have_them_too(app, client):

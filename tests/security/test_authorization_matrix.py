@@ -305,6 +305,7 @@ EXPECTED: dict[str, Row | dict[str, Row]] = {
     "safety.mute": mute,
     # Moderating
     "moderation.queue": staff_only,
+    "moderation.waiting": staff_only,
     "moderation.remove": moderation,
     "moderation.restore": moderation,
     "moderation.dismiss": moderation,
