@@ -6,6 +6,7 @@ from flask_login import current_user
 from ..models import Post, ReactionKind, Thread
 from ..policy import Act, is_staff, may
 from .forms import remove_form
+from .notices import messages_at, page_messages
 from .urls import post_url
 from .wording import (
     exact_time,
@@ -35,6 +36,8 @@ GLOBALS = {
     "remove_form": remove_form,
     "may": may_act,
     "is_staff": reader_is_staff,
+    "page_messages": page_messages,
+    "messages_at": messages_at,
 }
 FILTERS = {
     "relative_time": relative_time,
