@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, case, exists, func, select, tuple_
+from sqlalchemy import Select, case, exists, func, or_, select, tuple_
 
 from ..database import db, utcnow
 from ..models import Post, Report, ReportReason, RevealRequest, Suspension, Thread
@@ -163,9 +163,10 @@ def _count(query: Select) -> int:
 
 def _reported_posts():
     """One row per post with open reports, with its place in the queue as ascending columns:
-    `calm` (0 when anyone reported it as a risk, so those come first), `fewer` (minus the
-    number of reports: the most reported next), then the oldest report, then the post's id."""
-    at_risk = case((Report.reason == ReportReason.AT_RISK, 1), else_=0)
+    `calm` (0 when anyone reported it as a risk, or the post was ever flagged so, as its card
+    says: those come first), `fewer` (minus the number of reports: the most reported next),
+    then the oldest report, then the post's id."""
+    at_risk = case((or_(Report.reason == ReportReason.AT_RISK, Post.may_be_at_risk), 1), else_=0)
     return (
         select(
             Report.post_id,
@@ -173,6 +174,7 @@ def _reported_posts():
             (-func.count(Report.id)).label("fewer"),
             func.min(Report.created_at).label("oldest"),
         )
+        .join(Post, Post.id == Report.post_id)
         .where(Report.resolved_at.is_(None))
         .group_by(Report.post_id)
         .subquery("reported")

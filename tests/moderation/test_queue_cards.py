@@ -141,6 +141,19 @@ def test_a_waiting_post_joins_the_waiting_list_once_its_reports_are_dismissed(to
     assert [item_post_id(i) for i in waiting_items(moderator)] == [post.id]
 
 
+def test_a_post_flagged_at_risk_and_reported_again_comes_first_as_its_card_says(town, newcomer):
+    file_reports(town.harsh, ReportReason.HARASSMENT, ReportReason.HARASSMENT)
+    post = at_risk_first_post(town, newcomer)
+    moderator = town.device(town.moderator)
+    dismiss(moderator, post)  # the risk report, dealt with; the post stays flagged
+    file_reports(post, ReportReason.SPAM)  # the newest report, and the only one
+
+    items = reported_items(moderator)
+
+    assert [item_post_id(item) for item in items] == [post.id, town.harsh.id]
+    assert "May be at risk" in items[0].find("p", class_="meta").text
+
+
 # --- what each action says ------------------------------------------------------------------
 
 
