@@ -58,17 +58,20 @@ def check_may_act_on(actor: User, subject_id: int | None, post: Post | None = No
         raise Refused(refusal)
 
 
-def _resolve_reports(post: Post, resolution: str) -> None:
-    db.session.execute(
+def _resolve_reports(post: Post, resolution: str) -> int:
+    """Close the post's open reports; how many there were."""
+    closed = db.session.execute(
         update(Report)
         .where(Report.post_id == post.id, Report.resolved_at.is_(None))
         .values(resolved_at=utcnow(), resolution=resolution)
     )
+    return closed.rowcount
 
 
-def remove_post(actor: User, post: Post, reason: RemovalReason, note: str = "") -> None:
+def remove_post(actor: User, post: Post, reason: RemovalReason, note: str = "") -> int:
     """Replace a post by a tombstone; the text stays for moderators and a restore. Removing
-    a thread's opening post takes the thread out of every listing too."""
+    a thread's opening post takes the thread out of every listing too. Closes the post's
+    reports: how many it closed."""
     check_may_act_on(actor, post.author_id, post)
     post.removed_at = utcnow()
     post.removed_by_id = actor.id
@@ -78,13 +81,14 @@ def remove_post(actor: User, post: Post, reason: RemovalReason, note: str = "") 
         db.session.execute(
             update(Thread).where(Thread.id == post.thread_id).values(removed_at=post.removed_at)
         )
-    _resolve_reports(post, "removed")
+    closed = _resolve_reports(post, "removed")
     log(
         actor,
         ModAction.REMOVE if post.parent_id else ModAction.REMOVE_THREAD,
         reason=reason,
         post=post,
     )
+    return closed
 
 
 def restore_post(actor: User, post: Post) -> None:
@@ -111,18 +115,20 @@ def set_pinned(actor: User, thread: Thread, pinned: bool) -> None:
     log(actor, ModAction.PIN if pinned else ModAction.UNPIN, thread_id=thread.id)
 
 
-def suspend(actor: User, post: Post, until: datetime, reason: str) -> None:
+def suspend(actor: User, post: Post, until: datetime, reason: str) -> int:
     """Suspend the account that wrote `post` (until a moment, or `INDEFINITELY`): the member can
     still read, log in and take their data, and sees `reason`. Recorded the same way whether
-    the account still exists or not, so nothing tells a moderator which it was."""
+    the account still exists or not, so nothing tells a moderator which it was. The post stays
+    as it is, and its reports are closed: how many it closed."""
     check_may_act_on(actor, post.author_id, post)
     db.session.add(
         Suspension(user_id=post.author_id, post_id=post.id, until=until, reason=reason.strip())
     )
     db.session.flush()
     refresh_suspension(post.author_id)
-    _resolve_reports(post, "suspended")
+    closed = _resolve_reports(post, "suspended")
     log(actor, ModAction.SUSPEND, post=post, subject_id=post.author_id)
+    return closed
 
 
 def lift_suspension(actor: User, suspension: Suspension) -> None:
@@ -155,17 +161,29 @@ def refresh_suspension(user_id: int | None) -> None:
     user.suspension_reason = standing.reason if standing else None
 
 
-def dismiss_reports(actor: User, post: Post) -> None:
+def dismiss_reports(actor: User, post: Post) -> int:
+    """Close the post's open reports and leave the post as it is: how many it closed (none,
+    and nothing logged, when another moderator had dealt with them already)."""
     check_may_act_on(actor, post.author_id, post)
-    _resolve_reports(post, "dismissed")
-    log(actor, ModAction.DISMISS_REPORTS, post=post)
+    closed = _resolve_reports(post, "dismissed")
+    if closed:
+        log(actor, ModAction.DISMISS_REPORTS, post=post)
+    return closed
 
 
-def approve(actor: User, post: Post) -> None:
-    """Let a new member's waiting post be seen, and count it in its thread."""
+def approve(actor: User, post: Post) -> bool:
+    """Let a new member's waiting post be seen, and count it in its thread: False when it was
+    not waiting. Its open reports stay open: approving says the post may be seen, not that
+    what the reports are about (someone at risk, say) was dealt with."""
     check_may_act_on(actor, post.author_id, post)
     if not post.awaiting_approval:
-        return
+        return False
+    if post.is_gone:
+        raise Refused(
+            "This post was removed: restore it first, if it should be seen."
+            if post.removed_at
+            else "Its author deleted this post: there is nothing to approve."
+        )
     post.awaiting_approval = False
     # Shown from now on with the moment it was published: a post appearing with an older time
     # would tell every reader it had waited, so that its author is new here.
@@ -181,6 +199,7 @@ def approve(actor: User, post: Post) -> None:
             update(Thread).where(Thread.id == post.thread_id).values(last_activity_at=utcnow())
         )
     log(actor, ModAction.APPROVE, post=post)
+    return True
 
 
 def request_reveal(admin: User, post: Post, reason: str) -> RevealRequest:

@@ -1,6 +1,10 @@
-"""The moderators' queue, one section at a time: open reports (people who may be at risk
+"""The moderators' queue, one section at a time: reported posts (people who may be at risk
 first), new members' posts waiting for approval, suspensions in force, and requests to see who
 wrote an anonymous post.
+
+A post is in one section only, as one card with everything a moderator may do about it: a new
+member's post that is also reported (the check for words of risk reports it at once) is a
+reported post, waiting for approval too; it joins the waiting posts once its reports are closed.
 
 Each section is read a page at a time with its total, so a queue of hundreds of reports is a
 page of 25 and a count, in a fixed number of queries. Pages are keyset-paged, never OFFSET: a
@@ -16,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, case, func, select, tuple_
+from sqlalchemy import Select, case, exists, func, or_, select, tuple_
 
 from ..database import db, utcnow
 from ..models import Post, Report, ReportReason, RevealRequest, Suspension, Thread
@@ -47,7 +51,8 @@ class Page(Generic[Item]):
 
 @dataclass
 class QueueItem:
-    """A reported post, once, with every open report on it."""
+    """A post in the queue, once, with every open report on it (none for a post that is only
+    waiting for approval)."""
 
     post: Post
     thread: Thread
@@ -55,7 +60,29 @@ class QueueItem:
 
     @property
     def at_risk(self) -> bool:
-        return any(report.reason == ReportReason.AT_RISK for report in self.reports)
+        """Reported (by a member or the forum's own check) as someone who may be at risk, or
+        flagged so once: a moderator who dismissed the report still reads it with care."""
+        return self.post.may_be_at_risk or any(
+            report.reason == ReportReason.AT_RISK for report in self.reports
+        )
+
+    @property
+    def waiting(self) -> bool:
+        """A new member's post that nobody but its author and the moderators sees yet."""
+        return waits(self.post)
+
+    @property
+    def needs_a_moderator(self) -> bool:
+        return bool(self.reports) or self.waiting
+
+    @property
+    def warning(self) -> str | None:
+        """What the text is folded behind: its content warning (an opening post's is its
+        thread's), and that its writer may be at risk; None when there is nothing to warn of."""
+        own = self.post.warning_in(self.thread)
+        if self.at_risk:
+            return f"{own}; the writer may be at risk" if own else "The writer may be at risk"
+        return own
 
     @property
     def reasons(self) -> list[tuple[str, int]]:
@@ -65,6 +92,10 @@ class QueueItem:
     @property
     def oldest(self) -> datetime:
         return min(report.created_at for report in self.reports)
+
+
+def waits(post: Post) -> bool:
+    return post.awaiting_approval and not post.is_gone
 
 
 # --- cursors ------------------------------------------------------------------------------
@@ -130,9 +161,10 @@ def _count(query: Select) -> int:
 
 def _reported_posts():
     """One row per post with open reports, with its place in the queue as ascending columns:
-    `calm` (0 when anyone reported it as a risk, so those come first), `fewer` (minus the
-    number of reports: the most reported next), then the oldest report, then the post's id."""
-    at_risk = case((Report.reason == ReportReason.AT_RISK, 1), else_=0)
+    `calm` (0 when anyone reported it as a risk, or the post was ever flagged so, as its card
+    says: those come first), `fewer` (minus the number of reports: the most reported next),
+    then the oldest report, then the post's id."""
+    at_risk = case((or_(Report.reason == ReportReason.AT_RISK, Post.may_be_at_risk), 1), else_=0)
     return (
         select(
             Report.post_id,
@@ -140,6 +172,7 @@ def _reported_posts():
             (-func.count(Report.id)).label("fewer"),
             func.min(Report.created_at).label("oldest"),
         )
+        .join(Post, Post.id == Report.post_id)
         .where(Report.resolved_at.is_(None))
         .group_by(Report.post_id)
         .subquery("reported")
@@ -194,8 +227,10 @@ def open_reports(after: tuple[int, int, datetime, int] | None = None) -> Page[Qu
 # --- posts waiting for approval -------------------------------------------------------------
 
 
-def waiting_posts(after: int | None = None) -> Page[tuple[Post, Thread]]:
-    """New members' posts waiting for approval, oldest first."""
+def waiting_posts(after: int | None = None) -> Page[QueueItem]:
+    """New members' posts waiting for approval and not reported, oldest first (a reported
+    one is among the reports)."""
+    reported = exists().where(Report.post_id == Post.id, Report.resolved_at.is_(None))
     waiting = (
         select(Post, Thread)
         .join(Thread, Thread.id == Post.thread_id)
@@ -203,13 +238,29 @@ def waiting_posts(after: int | None = None) -> Page[tuple[Post, Thread]]:
             Post.awaiting_approval,
             Post.removed_at.is_(None),
             Post.deleted_by_author_at.is_(None),
+            ~reported,
         )
     )
     query = waiting.order_by(Post.id).limit(QUEUE_PAGE_SIZE + 1)
     if after is not None:
         query = query.where(Post.id > after)
-    rows = [tuple(row) for row in db.session.execute(query)]
-    return _page(rows, _count(waiting), lambda row: _cursor(row[0].id))
+    rows = [QueueItem(row.Post, row.Thread) for row in db.session.execute(query)]
+    return _page(rows, _count(waiting), lambda item: _cursor(item.post.id))
+
+
+# --- one post, after a moderator acted on it --------------------------------------------------
+
+
+def queue_item(post: Post) -> QueueItem | None:
+    """`post`'s card as it stands now, or None when nothing about it is left to do."""
+    thread = db.session.get(Thread, post.thread_id)
+    reports = db.session.scalars(
+        select(Report)
+        .where(Report.post_id == post.id, Report.resolved_at.is_(None))
+        .order_by(Report.created_at, Report.id)
+    )
+    item = QueueItem(post, thread, list(reports))
+    return item if item.needs_a_moderator else None
 
 
 # --- suspensions in force -------------------------------------------------------------------

@@ -2,8 +2,10 @@
 moderators reach (the role is checked once, before every request), and `moderation_public` is
 what everyone reaches: the public log and a member's report on a post."""
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -30,14 +32,15 @@ from ..web.access import (
     post_to_act_on,
 )
 from ..web.forms import ConfirmForm, RemoveForm, form_status, with_ids
+from ..web.notices import flash_at
 from ..web.pagination import before_id_or_404
 from ..web.partials import render_page, render_part, wants_partial
 from ..web.urls import post_url, thread_url
-from ..web.wording import suspension_end
+from ..web.wording import plural, suspension_end
 from . import actions, reports
 from .forms import LockForm, ReportForm, RevealForm, SuspendForm
 from .queries import log_page, month_counts, posts_waiting_for_moderators
-from .queue import Section, first_pages, page_after
+from .queue import Section, first_pages, page_after, queue_item, waits
 
 bp = Blueprint("moderation", __name__, url_prefix="/mod")
 bp.before_request(moderators_only)
@@ -62,25 +65,26 @@ def _back_to(post: Post | None = None, thread: Thread | None = None) -> Response
     return redirect(thread_url(thread), 303)
 
 
-def _act(action: Callable, args: tuple, answer: Callable[[str | None], ResponseReturnValue]):
-    """Run a moderating action, and `answer(refusal)`: with the refusal's message if it was
-    refused, else with None, made before the commit (as the posting views do), so that nothing
-    failing after it can say an action that was taken wasn't."""
+def _act(action: Callable, args: tuple, answer: Callable[[str | None, Any], ResponseReturnValue]):
+    """Run a moderating action, and `answer(refusal, result)`: with the refusal's message if it
+    was refused, else with None and what the action returned, made before the commit (as the
+    posting views do), so that nothing failing after it can say an action that was taken
+    wasn't."""
     try:
-        action(*args)
+        result = action(*args)
     except actions.Refused as refused:
         db.session.rollback()
-        return answer(str(refused))
+        return answer(str(refused), None)
     db.session.flush()
-    response = answer(None)
+    response = answer(None, result)
     db.session.commit()
     return response
 
 
-def _flashed(done: str, to: Callable[[], Response]) -> Callable[[str | None], Response]:
+def _flashed(done: str, to: Callable[[], Response]) -> Callable[[str | None, Any], Response]:
     """An answer for `_act` from a plain form: the refusal or `done` flashed, then `to()`."""
 
-    def answer(refusal: str | None) -> Response:
+    def answer(refusal: str | None, result: Any = None) -> Response:
         flash(refusal or done)
         return to()
 
@@ -112,10 +116,11 @@ def queue():
     link."""
     if "section" not in request.args:
         return render_template(
-            "moderation/queue.html", pages=first_pages(), suspend_form=suspend_form
+            "moderation/queue.html", pages=first_pages(), mark="", suspend_form=suspend_form
         )
     section = _section_or_404()
-    page = page_after(section, request.args.get("after"))
+    after = request.args.get("after")
+    page = page_after(section, after)
     if page is None:
         abort(404)
     return render_page(
@@ -123,6 +128,8 @@ def queue():
         f"{section}_items",
         pages={section: page},
         only=section,
+        # A later page's cursor is its own (they only grow), and holds digits and "-" only.
+        mark=f"-after-{after}" if after else "",
         suspend_form=suspend_form,
     )
 
@@ -134,9 +141,9 @@ def _section_or_404() -> Section:
         abort(404)
 
 
-def suspend_form(post: Post) -> SuspendForm:
-    """The form to suspend a post's author, with ids of its own for that post's card."""
-    return with_ids(SuspendForm(formdata=None), f"suspend-{post.id}")
+def suspend_form(card: str) -> SuspendForm:
+    """The form to suspend a post's author, with ids of its own for the card `card`."""
+    return with_ids(SuspendForm(formdata=None), f"{card}-suspend")
 
 
 # --- what waits, for the header ----------------------------------------------------------
@@ -153,17 +160,72 @@ def waiting():
 
 # --- acting on posts ---------------------------------------------------------------------
 
+# The id of a queue card, as its forms send it back: a section's, a post's id, and on a later
+# page of the section, that page's cursor.
+_CARD = re.compile(r"(report|waiting)-(\d{1,10})(-after-\d{1,18}(-\d{1,18}){0,3})?")
+
+
+def _card(post: Post) -> str:
+    """The id of the queue card the moderator acted from, so that htmx's answer takes its place
+    under the same id: the form's, if it is one of this post's cards."""
+    card = request.form.get("card", "")
+    match = _CARD.fullmatch(card)
+    return card if match and int(match[2]) == post.id else f"report-{post.id}"
+
 
 def _answer(post: Post, refusal: str | None, done: str):
-    """Without JS: back where the moderator was, with a message. With htmx: the queue item's
-    outcome, or the post as it stands now (with the refusal above it, if refused)."""
+    """Without JS: back where the moderator was, with a message. With htmx, from the queue: the
+    post's card as it stands now with the message in it, or the message alone when nothing
+    about the post is left to do; elsewhere, the post as it stands now (with the refusal above
+    it, if refused)."""
     if not wants_partial():
         flash(refusal or done)
         return _back_to(post)
     status = 403 if refusal else 200
     if _from_queue():
-        return render_template("moderation/_outcome.html", message=refusal or done), status
+        item = queue_item(post)
+        if item is None:
+            return render_template("moderation/_outcome.html", message=refusal or done), status
+        card = render_template(
+            "moderation/_card.html",
+            item=item,
+            key=_card(post),
+            message=refusal or done,
+            refused=bool(refusal),
+            suspend_form=suspend_form,
+        )
+        return card, status
     return _post_as_it_stands(post, refusal), status
+
+
+def _where_it_stands(post: Post) -> str:
+    """What has become of a post a moderator acted on, in a sentence, for the outcome."""
+    if post.removed_at:
+        return "The post stays removed."
+    if post.deleted_by_author_at:
+        return "Its author has deleted it."
+    if waits(post):
+        return "The post is still waiting for approval: only its author and moderators see it."
+    return "The post stays up."
+
+
+def _its_reports(count: int, state: str) -> str:
+    """A sentence on a post's `count` reports (after another): "Its report is closed.", "Its 3
+    reports are closed."; nothing for none."""
+    if not count:
+        return ""
+    return f" Its report is {state}." if count == 1 else f" Its {count} reports are {state}."
+
+
+def _reports_left(post: Post) -> str:
+    item = queue_item(post)
+    left = len(item.reports) if item else 0
+    them = "it" if left == 1 else "them"
+    return _its_reports(left, f"still open: dismiss {them}, or remove the post")
+
+
+def _closed(closed: int) -> str:
+    return _its_reports(closed, "closed")
 
 
 def _post_as_it_stands(post: Post, refusal: str | None) -> str:
@@ -191,32 +253,51 @@ def remove(post_id: int):
     return _act(
         actions.remove_post,
         (current_user, post, RemovalReason(form.reason.data), form.note.data),
-        lambda refusal: _answer(
-            post, refusal, "Removed. The text is kept for moderators and a restore."
+        lambda refusal, closed: _answer(
+            post,
+            refusal,
+            "Removed. The text is kept for moderators and a restore." + _closed(closed),
         ),
     )
 
 
-def _one_click(post_id: int, action, done: str):
-    """A bare button's action on a post: restore, dismiss its reports, approve it."""
+def _one_click(post_id: int, action, done: Callable[[Post, Any], str]):
+    """A bare button's action on a post: restore, dismiss its reports, approve it. `done`
+    says what it did, from the post as it stands after it and what the action returned."""
     post = db.get_or_404(Post, post_id)
     _confirmed()
-    return _act(action, (current_user, post), lambda refusal: _answer(post, refusal, done))
+    return _act(
+        action,
+        (current_user, post),
+        lambda refusal, result: _answer(post, refusal, "" if refusal else done(post, result)),
+    )
 
 
 @bp.post("/posts/<id:post_id>/restore")
 def restore(post_id: int):
-    return _one_click(post_id, actions.restore_post, "Restored.")
+    return _one_click(post_id, actions.restore_post, lambda post, _: "Restored.")
+
+
+def _dismissed(post: Post, closed: int) -> str:
+    if not closed:  # another moderator was first
+        return f"No reports to dismiss: this post has no open reports. {_where_it_stands(post)}"
+    return f"{plural(closed, 'report')} dismissed. {_where_it_stands(post)}"
 
 
 @bp.post("/posts/<id:post_id>/dismiss")
 def dismiss(post_id: int):
-    return _one_click(post_id, actions.dismiss_reports, "Reports dismissed; the post stays.")
+    return _one_click(post_id, actions.dismiss_reports, _dismissed)
+
+
+def _approved(post: Post, approved: bool) -> str:
+    if not approved:
+        return f"This post isn't waiting for approval. {_where_it_stands(post)}"
+    return "Approved: everyone can see it now." + _reports_left(post)
 
 
 @bp.post("/posts/<id:post_id>/approve")
 def approve(post_id: int):
-    return _one_click(post_id, actions.approve, "Approved: everyone can see it now.")
+    return _one_click(post_id, actions.approve, _approved)
 
 
 @bp.post("/posts/<id:post_id>/suspend-author")
@@ -238,7 +319,9 @@ def suspend_author(post_id: int):
     return _act(
         actions.suspend,
         (current_user, post, until, form.reason.data),
-        lambda refusal: _answer(post, refusal, done),
+        lambda refusal, closed: _answer(
+            post, refusal, f"{done}{_closed(closed)} {_where_it_stands(post)}"
+        ),
     )
 
 
@@ -359,10 +442,12 @@ def report(post_id: int):
         else:
             filed = reports.file_report(current_user, post, reason, form.note.data)
             db.session.commit()
-            flash(
+            # On the post, where they return to: the top of the page is out of their sight.
+            flash_at(
+                post.id,
                 "Thank you. A moderator will look at it."
                 if filed
-                else "You have already reported this post; a moderator will look at it."
+                else "You have already reported this post; a moderator will look at it.",
             )
             return redirect(post_url(post, thread), 303)
     page = render_template("moderation/report.html", form=form, post=post, thread=thread)

@@ -70,6 +70,7 @@ def form_status(*forms: FlaskForm, refused: int | None = None) -> int:
     return 422 if any(form.errors for form in forms) else 200
 
 
-def remove_form(post_id: int) -> RemoveForm:
-    """The removal form for one post's card."""
-    return with_ids(RemoveForm(formdata=None), f"remove-{post_id}")
+def remove_form(post_id: int, scope: str | None = None) -> RemoveForm:
+    """The removal form for one post's card (its fields' ids starting with `scope`, when the
+    post has a card in the moderation queue)."""
+    return with_ids(RemoveForm(formdata=None), scope or f"remove-{post_id}")

@@ -7,6 +7,7 @@ from ..bylines import ShownAuthor, shown_author
 from ..models import Post, ReactionKind, Thread
 from ..policy import Act, is_author, is_staff, may
 from .forms import remove_form
+from .notices import messages_at, page_messages
 from .urls import post_url
 from .wording import (
     exact_time,
@@ -47,6 +48,8 @@ GLOBALS = {
     "is_staff": reader_is_staff,
     "shown_author": author_for_reader,
     "wrote": reader_wrote,
+    "page_messages": page_messages,
+    "messages_at": messages_at,
 }
 FILTERS = {
     "relative_time": relative_time,

@@ -98,9 +98,11 @@ def test_a_report_reaches_a_moderator_who_removes_the_post(
     page.get_by_label("Anything the moderators should know (optional)").fill("Again and again.")
     page.get_by_role("button", name="Send report").click()
     expect(page).to_have_url(re.compile(re.escape(where.path) + rf"#p{where.harsh}$"))
-    expect(page.get_by_role("status").first).to_contain_text(
-        "Thank you. A moderator will look at it."
-    )
+    # Thanked on the post they return to, in sight: not at the top of the page, above it.
+    thanks = page.locator(f"#p{where.harsh}").get_by_role("status")
+    expect(thanks).to_have_text("Thank you. A moderator will look at it.")
+    expect(thanks).to_be_in_viewport()
+    expect(page.locator("main > div.notice")).to_have_count(0)
 
     # A moderator, on a device of their own, finds it in the queue.
     with another_device(browser, javascript) as moderator:
@@ -118,7 +120,9 @@ def test_a_report_reaches_a_moderator_who_removes_the_post(
         item.get_by_role("button", name="Remove").click()
         if javascript:
             done = moderator.locator("li.queue-item.done")
-            expect(done).to_have_text("Removed. The text is kept for moderators and a restore.")
+            expect(done).to_have_text(
+                "Removed. The text is kept for moderators and a restore. Its report is closed."
+            )
             expect(item).to_have_count(0)
             assert same_page(moderator), "removing from the queue reloaded the page"
         else:
@@ -194,7 +198,7 @@ def test_a_moderator_removes_and_restores_on_the_thread_and_suspends_from_the_qu
     item.get_by_role("button", name="Suspend").click()
     expect(page.locator("li.queue-item.done")).to_have_text(
         "Suspended until further notice: the account behind that post, if it still exists, "
-        "can read but not post, reply, react or report."
+        "can read but not post, reply, react or report. Its report is closed. The post stays up."
     )
     assert same_page(page)
     assert_names_nobody_hidden(page)
@@ -202,6 +206,79 @@ def test_a_moderator_removes_and_restores_on_the_thread_and_suspends_from_the_qu
     hidden = db.session.scalars(db.select(User).where(User.pseudonym == HIDDEN)).one()
     assert hidden.is_suspended
     settle()
+
+
+# --- One card per post ----------------------------------------------------------------------
+
+RISKY = "I can't see a way forward, I want to die."
+STILL_WAITING = "The post is still waiting for approval: only its author and moderators see it."
+
+
+def newcomers_posts(where: Scene) -> tuple[int, int]:
+    """A new member's first reply in words of risk (held for approval, and reported at risk by
+    the forum's check, as posting does) and another's plain first reply, held too."""
+    opening_post = db.session.get(Post, where.opening)
+    risky = opening_post.reply(make_member("first_timer"), RISKY, awaiting_approval=True)
+    plain = opening_post.reply(make_member("also_new"), "Hello, I'm new.", awaiting_approval=True)
+    db.session.flush()
+    risky.may_be_at_risk = True
+    db.session.add(Report(post_id=risky.id, reporter_id=None, reason=ReportReason.AT_RISK))
+    found = (risky.id, plain.id)
+    db.session.commit()
+    settle()
+    return found
+
+
+@pytest.mark.parametrize("javascript", WITH_AND_WITHOUT_JS)
+def test_dismiss_then_approve_act_on_the_one_card_of_a_post_both_waiting_and_at_risk(
+    app: Flask, live_server: str, sign_in: SignIn, browser: Browser, javascript: bool
+) -> None:
+    where = scene()
+    risky, plain = newcomers_posts(where)
+    with another_device(browser, javascript) as page:
+        sign_in(page, MODERATOR)
+        page.goto(live_server + "/mod")
+        cards = page.locator(f"li.queue-item:has-text({RISKY!r})")
+        expect(cards).to_have_count(1)
+        card = page.locator(f"#report-{risky}")
+        reports = page.locator("section[aria-labelledby=reports-title] li.queue-item")
+        expect(reports.first).to_have_id(f"report-{risky}")  # at risk, first
+        expect(card.locator(".tag")).to_have_text(["May be at risk", "Waiting for approval"])
+        expect(card.locator("details.content-warning > div.prose")).to_be_hidden()  # folded
+        if javascript:
+            mark_page(page)
+
+        card.get_by_role("button", name="Dismiss the reports").click()
+
+        dismissed = f"1 report dismissed. {STILL_WAITING}"
+        if javascript:
+            # The same card, in place: its reports gone, still to approve.
+            expect(card.get_by_role("status")).to_have_text(dismissed)
+            expect(card.get_by_role("status")).to_be_focused()
+            expect(card.get_by_role("button", name="Dismiss the reports")).to_have_count(0)
+            assert_accessible(page, "a queue card after an action")
+        else:
+            expect(page).to_have_url(live_server + "/mod")
+            expect(page.locator("main > div.notice")).to_have_text(dismissed)
+            expect(card).to_have_count(0)
+            card = page.locator(f"#waiting-{risky}")  # now among the waiting posts
+        expect(cards).to_have_count(1)
+        other = page.locator(f"#report-{where.hidden}")  # another card, untouched
+        expect(other.get_by_role("button", name="Dismiss the reports")).to_be_visible()
+
+        card.get_by_role("button", name="Approve").click()
+
+        approved = "Approved: everyone can see it now."
+        if javascript:
+            expect(page.locator("li.queue-item.done")).to_have_text(approved)
+            expect(page.locator("li.queue-item.done")).to_be_focused()
+            assert same_page(page), "acting from the queue reloaded the page"
+        else:
+            expect(page.locator("main > div.notice")).to_have_text(approved)
+        expect(cards).to_have_count(0)
+        waiting = page.locator(f"#waiting-{plain}")
+        expect(waiting.get_by_role("button", name="Approve")).to_be_visible()
+        expect(other).to_be_visible()
 
 
 # --- Accessibility -------------------------------------------------------------------------

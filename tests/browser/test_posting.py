@@ -193,7 +193,7 @@ def test_share_a_story_anonymously_behind_a_content_warning(
     expect(intent).to_have_text(f"{LISTENING.label}. {LISTENING.etiquette}")
     # The story stays folded behind its warning until opened.
     warning = story.locator("details.content-warning")
-    expect(warning.locator("summary")).to_have_text("Content warning: Self-harm")
+    expect(warning.locator("summary")).to_have_text("Content warning (Self-harm) Show")
     told = story.get_by_text("told", exact=True)
     expect(told).to_be_hidden()
     intent_box, warning_box = intent.bounding_box(), warning.bounding_box()

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 from support.content import reply
-from support.moderation import flashed, report
-from support.pages import field_error, form_problem, html_of, notice, parse, textarea_text
+from support.moderation import report, told_at_post
+from support.pages import field_error, form_problem, html_of, parse, textarea_text
 from support.rows import count
 
 from forum.database import db, utcnow
@@ -16,6 +16,8 @@ from forum.models import Report, ReportReason
 from forum.moderation.reports import REPORTS_PER_DAY
 
 NOTE = "They have been posting this in every thread tonight."
+
+THANKS = "Thank you. A moderator will look at it."
 
 
 def earlier_reports(town, reporter, how_many: int, hours_ago: float, reason=ReportReason.SPAM):
@@ -71,7 +73,7 @@ def test_19_reports_in_a_day_leave_room_for_one_more(town):
 
     response = report(member, town.harsh, "harassment", NOTE)
 
-    assert "Thank you. A moderator will look at it." in notice(flashed(member, response))
+    assert told_at_post(member, response, town.harsh) == THANKS
     assert count(Report) == REPORTS_PER_DAY
     again = report(member, town.answer, "spam")
     assert again.status_code == 429
@@ -100,7 +102,7 @@ def test_a_report_that_someone_may_be_at_risk_is_always_accepted(town):
 
     response = report(member, town.harsh, "at-risk", "They said goodbye to everyone.")
 
-    assert "Thank you. A moderator will look at it." in notice(flashed(member, response))
+    assert told_at_post(member, response, town.harsh) == THANKS
     assert [report.reason for report in reports_on(town.harsh)] == [ReportReason.AT_RISK]
 
 

@@ -17,12 +17,15 @@ from support.moderation import (
     reported_items,
     send,
     suspend_author,
+    told_at_post,
 )
 from support.pages import html_of, notice, page, parse
 from support.rows import count, fresh
 
 from forum.database import db
 from forum.models import INDEFINITELY, Post, Report, ReportReason, ThreadKind
+
+THANKS = "Thank you. A moderator will look at it."
 
 
 def reports_on(post) -> list[Report]:
@@ -38,7 +41,7 @@ def test_a_member_reports_a_post_with_each_reason(town, reason):
 
     assert response.status_code == 303
     assert response.headers["Location"] == f"{town.thread_url}#p{town.harsh.id}"
-    assert "Thank you. A moderator will look at it." in notice(flashed(member_device, response))
+    assert told_at_post(member_device, response, town.harsh) == THANKS
     [filed] = reports_on(town.harsh)
     assert (filed.reporter_id, filed.reason, filed.note) == (town.author.id, reason, "It upset me.")
     assert filed.resolved_at is None
@@ -71,7 +74,7 @@ def test_reporting_twice_while_the_first_is_open_files_one_report(town):
 
     again = report(member_device, town.harsh, "at-risk")
 
-    assert "You have already reported this post" in notice(flashed(member_device, again))
+    assert "You have already reported this post" in told_at_post(member_device, again, town.harsh)
     assert len(reports_on(town.harsh)) == 1
 
     # Once a moderator has dealt with it, the member can report it again.
@@ -150,7 +153,7 @@ def test_dismissing_resolves_the_reports_and_keeps_the_post(town):
     response = dismiss(moderator, town.harsh)
 
     assert response.headers["Location"] == "/mod"
-    assert "Reports dismissed; the post stays." in notice(flashed(moderator, response))
+    assert notice(flashed(moderator, response)) == "2 reports dismissed. The post stays up."
     assert {(r.resolution, r.resolved_at is not None) for r in reports_on(town.harsh)} == {
         ("dismissed", True)
     }
@@ -167,7 +170,7 @@ def test_htmx_dismiss_answers_the_queue_item(town):
     assert response.status_code == 200
     assert "<html" not in html_of(response)
     item = parse(html_of(response)).find("li")
-    assert "done" in item.classes and "Reports dismissed" in item.text
+    assert "done" in item.classes and item.text == "1 report dismissed. The post stays up."
     assert open_reports(town.harsh) == 0
 
 
@@ -241,7 +244,7 @@ def test_the_queue_folds_content_warned_and_at_risk_text(town):
     items = {item_post_id(i): i for i in reported_items(town.device(town.moderator))}
 
     assert folded(items[warned.id]) == (True, "Content warning (Abuse) Show")
-    assert folded(items[worrying.id]) == (True, "Content warning (Reported as a risk) Show")
+    assert folded(items[worrying.id]) == (True, "Content warning (The writer may be at risk) Show")
     assert folded(items[warned_thread.id]) == (True, "Content warning (Grief) Show")
     assert folded(items[town.harsh.id]) == (False, "")  # nothing to warn of: shown as it is
     assert REPLY_BODY in items[town.harsh.id].text
@@ -254,7 +257,7 @@ def test_the_at_risk_fold_holds_even_for_a_content_warned_post(town):
 
     [item] = reported_items(town.device(town.moderator))
 
-    assert folded(item) == (True, "Content warning (Reported as a risk) Show")
+    assert folded(item) == (True, "Content warning (Self-harm; the writer may be at risk) Show")
 
 
 def test_a_member_flagged_by_the_crisis_check_is_queued_at_risk(town):

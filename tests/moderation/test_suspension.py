@@ -60,7 +60,7 @@ def test_a_moderator_suspends_an_author_with_a_reason_the_member_sees(town, dura
         until = f"until {exact_time(suspended.suspended_until)}"
     assert notice(flashed(moderator, response)) == (
         f"Suspended {until}: the account behind that post, if it still exists, can read but "
-        "not post, reply, react or report."
+        "not post, reply, react or report. The post stays up."
     )
     assert suspended.suspension_reason == REASON
     assert suspended.is_suspended

@@ -161,6 +161,17 @@ def flashed(client: FlaskClient, response) -> str:
     return html_of(client.get(response.headers["Location"]))
 
 
+def told_at_post(client: FlaskClient, response, post: Post) -> str:
+    """What a plain form's redirect to `post` says on the post itself, where the page opens;
+    asserting that nothing is said at the top of the page, out of sight."""
+    assert response.status_code == 303, (response.status_code, html_of(response)[:500])
+    assert response.headers["Location"].endswith(f"#p{post.id}"), response.headers["Location"]
+    tree = parse(html_of(client.get(response.headers["Location"])))
+    assert tree.find("div", class_="notice") is None, tree.find("div", class_="notice").text
+    said = tree.by_id(f"p{post.id}").find("p", class_="notice")
+    return said.text if said else ""
+
+
 # --- Reading the results -------------------------------------------------------------------
 
 
@@ -195,7 +206,11 @@ def waiting_items(client: FlaskClient) -> list[Element]:
 
 
 def item_post_id(item: Element) -> int:
-    return int(item.get("id").removeprefix("report-"))
+    """The post a queue card is about, from the card's id: "report-12" in the reports,
+    "waiting-12" among the waiting posts, with "-after-..." on a later page."""
+    section, post_id, *_ = item.get("id").split("-")
+    assert section in ("report", "waiting"), item.get("id")
+    return int(post_id)
 
 
 def log_entries(html: str) -> list[Element]:
