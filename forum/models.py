@@ -312,6 +312,7 @@ class Thread(db.Model):
         author: User | None,
         anonymous: bool = False,
         heading_offset: int = MEMBER_HEADING_OFFSET,
+        awaiting_approval: bool = False,
         **fields,
     ) -> "Post":
         """A new thread and its opening post, which is returned (the caller commits)."""
@@ -322,7 +323,7 @@ class Thread(db.Model):
         db.session.flush()
         opening = Post.write(
             thread.id, None, author, body, anonymous=anonymous, now=now,
-            heading_offset=heading_offset,
+            heading_offset=heading_offset, awaiting_approval=awaiting_approval,
         )  # fmt: skip
         set_committed_value(opening, "thread", thread)  # known already: no query needed
         return opening
@@ -416,8 +417,11 @@ class Post(db.Model):
         now: datetime,
         content_warning: str | None = None,
         heading_offset: int = MEMBER_HEADING_OFFSET,
+        awaiting_approval: bool = False,
     ) -> "Post":
-        """A new post in thread `thread_id` below `parent` (None: the opening post).
+        """A new post in thread `thread_id` below `parent` (None: the opening post); waiting
+        for a moderator from its first moment if `awaiting_approval`, never published for an
+        instant (a count of its author's approved posts would take it for one).
 
         Its id becomes the last segment of its path: ids are unique, so two replies to one
         parent at the same instant can never take the same place, and no lock is needed.
@@ -428,6 +432,7 @@ class Post(db.Model):
             author=author,
             created_at=now,
             content_warning=content_warning,
+            awaiting_approval=awaiting_approval,
         )
         post.set_body(body, heading_offset)
         db.session.add(post)
@@ -488,8 +493,8 @@ class Post(db.Model):
         reply = Post.write(
             self.thread_id, self, author, body,
             anonymous=anonymous, now=now, content_warning=content_warning,
+            awaiting_approval=awaiting_approval,
         )  # fmt: skip
-        reply.awaiting_approval = awaiting_approval
         return reply
 
     @property

@@ -67,10 +67,11 @@ def _compose(kind: ThreadKind, form: ComposeForm):
             opening = Thread.start(
                 kind, form.title.data, form.body.data, current_user,
                 anonymous=form.anonymous.data,
+                # Asked before the post exists: it must not count as one of its author's own.
+                awaiting_approval=needs_approval(current_user),
                 content_warning=form.content_warning,
                 intent=form.intent.data if kind == ThreadKind.STORY else None,
             )  # fmt: skip
-            opening.awaiting_approval = needs_approval(current_user)
             at_risk = flag_if_at_risk(opening, f"{form.title.data}\n{form.body.data}")
             if at_risk:
                 where = url_for("safety.take_care", post_id=opening.id)
