@@ -19,7 +19,7 @@ from ..models import (
     ThreadKind,
 )
 from ..policy import Act, state_refusal
-from ..reading.queries import reactions_for, thread_view
+from ..reading.queries import reactions_for, replies_waiting, thread_view
 from ..safety.at_risk import flag_if_at_risk
 from ..web.access import (
     get_thread_or_404,
@@ -30,6 +30,7 @@ from ..web.access import (
 )
 from ..web.forms import ConfirmForm, clean_text, form_status
 from ..web.partials import render_page, render_part, wants_partial
+from ..web.sent import say_sent
 from ..web.urls import post_url, thread_url
 from .forms import (
     BODY_MAX,
@@ -73,10 +74,11 @@ def _compose(kind: ThreadKind, form: ComposeForm):
                 intent=form.intent.data if kind == ThreadKind.STORY else None,
             )  # fmt: skip
             at_risk = flag_if_at_risk(opening, f"{form.title.data}\n{form.body.data}")
-            if at_risk:
+            if at_risk:  # the take-care page says what became of it
                 where = url_for("safety.take_care", post_id=opening.id)
             else:
                 where = thread_url(opening.thread)
+                say_sent(opening)  # before the commit, as for a reply
             saved = commit_once(opening, form)
             if saved is opening:
                 return redirect(where, 303)
@@ -177,11 +179,14 @@ def reply(post_id: int):
 
 def _sent(new_reply: Post, thread: Thread) -> ResponseReturnValue:
     """The answer to a sent reply: with htmx, the reply in place; without, its page (or, if its
-    words suggest its writer may be at risk, the take-care page)."""
+    words suggest its writer may be at risk, the take-care page). Either way, one word beside
+    the reply says what became of it."""
     if wants_partial():
+        say_sent(new_reply)
         return _inserted_reply(new_reply, thread)
     if new_reply.may_be_at_risk:
         return redirect(url_for("safety.take_care", post_id=new_reply.id), 303)
+    say_sent(new_reply)
     return redirect(post_url(new_reply, thread), 303)
 
 
@@ -192,7 +197,11 @@ def _inserted_reply(new_reply: Post, thread: Thread) -> str:
         "posting/_reply_sent.html",
         # The thread page's own heading block, out of band: one piece of markup, never copied.
         replies_heading=render_part(
-            "reading/thread.html", "replies_heading", thread=thread, oob=True
+            "reading/thread.html",
+            "replies_heading",
+            thread=thread,
+            waiting=replies_waiting(thread, current_user),
+            oob=True,
         ),
         post=new_reply,
         thread=thread,

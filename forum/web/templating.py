@@ -6,6 +6,7 @@ from flask_login import current_user
 from ..models import Post, ReactionKind, Thread
 from ..policy import Act, is_staff, may
 from .forms import remove_form
+from .sent import just_sent
 from .urls import post_url
 from .wording import (
     exact_time,
@@ -35,6 +36,7 @@ GLOBALS = {
     "remove_form": remove_form,
     "may": may_act,
     "is_staff": reader_is_staff,
+    "just_sent": just_sent,
 }
 FILTERS = {
     "relative_time": relative_time,

@@ -256,9 +256,10 @@ def test_reply_inline_three_levels_deep_without_a_page_load(
         expect(new_reply).to_contain_text(f"My reply at level {level}, sent inline.")
         expect(new_reply.locator(".author")).to_have_text(WRITER)
         expect(new_reply).to_be_focused()
-        # The form is gone, and its place says the reply was sent.
+        # The form is gone, and the reply says, once, that it was sent.
         expect(slot.get_by_label("Your reply")).to_have_count(0)
-        expect(slot.get_by_role("status")).to_contain_text("Your reply is posted.")
+        expect(page.get_by_role("status")).to_have_text("Sent. Everyone can read it now.")
+        expect(new_reply).to_have_accessible_description("Sent. Everyone can read it now.")
         expect(replies_heading(page)).to_have_text(f"{2 + level} replies")
         parent = post_id(new_reply)
 

@@ -153,12 +153,13 @@ def test_htmx_inline_reply_gets_the_kind_note_with_the_take_care_link(app, peopl
 
     assert response.status_code == 200
     tree = parse(html_of(response))
-    note = tree.find("div", class_="kind-note")
-    assert note is not None
-    assert "Your reply is posted" in note.text
+    # Said beside the reply, to its writer: what became of it, and a kind word.
+    article = card(tree, post.id)
+    note = article.find("div", class_="kind-note")
+    assert note is not None and note.get("role") == "status"
+    assert note.text.startswith("Sent. Everyone can read it now. Thank you for sharing it.")
     assert [a.get("href") for a in note.iter("a")] == [f"/p/{post.id}/take-care"]
     # The inserted reply itself shows the note to readers, not reaction buttons.
-    article = card(tree, post.id)
     assert KIND_NOTE in article.text and reaction_forms(article) == []
     assert post.may_be_at_risk and len(at_risk_reports(post.id)) == 1
     assert TAKE_CARE_TITLE in page(writer, f"/p/{post.id}/take-care").text
