@@ -28,7 +28,7 @@ from ..web.access import (
     refuse,
     refuse_if_suspended,
 )
-from ..web.forms import ConfirmForm, clean_text, form_status
+from ..web.forms import ConfirmForm, form_status
 from ..web.partials import render_page, render_part, wants_partial
 from ..web.sent import say_sent
 from ..web.urls import post_url, thread_url
@@ -40,6 +40,7 @@ from .forms import (
     EditForm,
     ReplyForm,
     StoryForm,
+    WritingForm,
 )
 from .once import already_sent, commit_once
 from .rules import needs_approval, posting_refusal
@@ -55,7 +56,7 @@ def _compose(kind: ThreadKind, form: ComposeForm):
     refused = None
     if form.is_submitted() and "preview" in request.form:
         # Without JavaScript, Preview sends the whole form: show it again, with the preview.
-        preview = preview_of(form.body.data or "")
+        preview = preview_of(form.body.data or "", form.content_warning)
     elif form.validate_on_submit():
         sent = already_sent(form)
         if sent is not None:
@@ -111,20 +112,24 @@ def new_discussion():
 @bp.post("/preview")
 @login_required
 def preview():
-    """The rendered Markdown of what is being written, for htmx's Preview button."""
-    body = clean_text(request.form.get("body"))
-    return render_template("posting/_preview.html", **preview_of(body))
+    """The rendered Markdown of what is being written, for htmx's Preview button: the form's
+    fields as they stand (its text and content warning)."""
+    form = WritingForm()
+    return render_template(
+        "posting/_preview.html", **preview_of(form.body.data or "", form.content_warning)
+    )
 
 
-def preview_of(text: str) -> dict:
-    """What the preview shows: the text rendered as it would be posted, or, for text longer
-    than a post may be (which would only cost time to render), the longest a post may be.
-    Rendered with no transaction open: a preview writes nothing, and rendering the costliest
-    Markdown takes long enough that no writer should wait for it."""
+def preview_of(text: str, warning: str | None) -> dict:
+    """What the preview shows: the text rendered as it would be posted, folded behind its
+    content warning as it will be, or, for text longer than a post may be (which would only
+    cost time to render), the longest a post may be. Rendered with no transaction open: a
+    preview writes nothing, and rendering the costliest Markdown takes long enough that no
+    writer should wait for it."""
     if len(text) > BODY_MAX:
         return {"preview": "", "too_long": BODY_MAX}
     end_transaction()
-    return {"preview": render_markdown(text, MEMBER_HEADING_OFFSET)}
+    return {"preview": render_markdown(text, MEMBER_HEADING_OFFSET), "warning": warning}
 
 
 @bp.route("/p/<id:post_id>/reply", methods=["GET", "POST"])

@@ -61,7 +61,7 @@ def test_a_reply_with_crisis_language_is_met_with_care(
 
     # The reply in its place on the same page, with a kind note for its writer.
     replies = page.locator(f"#replies-{opening} > li > article.post")
-    note = replies.last.get_by_role("status")
+    note = replies.last.locator(".sent")
     expect(note).to_contain_text("Sent. Everyone can read it now.")
     expect(note).to_contain_text("you don't have to face this alone")
     expect(slot.get_by_label("Your reply")).to_have_count(0)

@@ -155,7 +155,7 @@ def test_htmx_inline_reply_gets_the_kind_note_with_the_take_care_link(app, peopl
     tree = parse(html_of(response))
     # Said beside the reply, to its writer: what became of it, and a kind word.
     article = card(tree, post.id)
-    note = article.find("div", class_="kind-note")
+    note = article.by_id(f"p{post.id}-sent")
     assert note is not None and note.get("role") == "status"
     assert note.text.startswith("Sent. Everyone can read it now. Thank you for sharing it.")
     assert [a.get("href") for a in note.iter("a")] == [f"/p/{post.id}/take-care"]
