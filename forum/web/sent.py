@@ -19,7 +19,9 @@ def say_sent(post: Post) -> None:
 
 
 def just_sent(post: Post) -> bool:
-    """Whether the reader sent `post` just now and has not yet been told what became of it."""
-    return g.get("sent_post_id") == post.id or str(post.id) in get_flashed_messages(
-        category_filter=[SENT]
-    )
+    """Whether the reader sent `post` just now and has not yet been told what became of it.
+    A part of a page for htmx never reads the flashed messages: that would take them from the
+    next whole page, which shows them."""
+    if wants_partial():
+        return g.get("sent_post_id") == post.id
+    return str(post.id) in get_flashed_messages(category_filter=[SENT])

@@ -194,3 +194,13 @@ def test_an_erased_account_leaves_its_replies_uncounted(town):
 
     assert fresh(Thread, town.thread.id).reply_count == 1
     assert heading(page(town.device(None), town.thread_url)) == "1 reply"
+
+
+def test_a_part_of_a_page_for_htmx_leaves_the_word_for_the_whole_page(town, newcomer):
+    """Posts drawn for htmx in between (here, the thread's content) don't use up the word."""
+    mine = town.device(newcomer)
+    response = send_reply(mine, town.story.id, "You are not alone.")
+
+    mine.get(town.thread_url, headers=PARTIAL)
+
+    assert statuses(lands_on(mine, response)) == [PUBLISHED]
