@@ -119,7 +119,8 @@ DEFAULTS = {
     "EDIT_GRACE_SECONDS": 300,
     # Quick exit leaves for this everyday page (set QUICK_EXIT_URL to choose another).
     "QUICK_EXIT_URL": "https://www.bbc.com/weather",
-    # A new member's first posts wait for a moderator (0: never); whether the public
+    # A new member's posts wait for a moderator until this many of theirs (threads and replies
+    # together) are approved (0: none wait; see forum/posting/rules.py); whether the public
     # moderation log names moderators (otherwise it shows their role only).
     "FIRST_POSTS_NEED_APPROVAL": 2,
     "MODLOG_SHOWS_MODERATOR_NAMES": False,

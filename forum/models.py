@@ -1,12 +1,25 @@
 """The forum's data: members, threads and the posts of each thread as a tree."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from flask import current_app
 from flask_login import UserMixin
 from slugify import slugify
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, select, update
+from sqlalchemy import (
+    ColumnElement,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    select,
+    update,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -296,7 +309,9 @@ class Thread(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reply_count: Mapped[int] = mapped_column(default=0)
-    """Replies in the thread, kept with each reply so the home page needs no count per row."""
+    """Replies everyone can read (`Post.counts_as_reply`), kept up with every change to one
+    (`Post.keeping_count`) so that a listing needs no count per row. The thread page says the
+    same number, and apart from it the replies waiting for a moderator its reader can see."""
 
     __table_args__ = (
         # The home page: pinned threads, then the rest by last activity (keyset pagination).
@@ -312,6 +327,7 @@ class Thread(db.Model):
         author: User | None,
         anonymous: bool = False,
         heading_offset: int = MEMBER_HEADING_OFFSET,
+        awaiting_approval: bool = False,
         **fields,
     ) -> "Post":
         """A new thread and its opening post, which is returned (the caller commits)."""
@@ -322,7 +338,7 @@ class Thread(db.Model):
         db.session.flush()
         opening = Post.write(
             thread.id, None, author, body, anonymous=anonymous, now=now,
-            heading_offset=heading_offset,
+            heading_offset=heading_offset, awaiting_approval=awaiting_approval,
         )  # fmt: skip
         set_committed_value(opening, "thread", thread)  # known already: no query needed
         return opening
@@ -416,8 +432,11 @@ class Post(db.Model):
         now: datetime,
         content_warning: str | None = None,
         heading_offset: int = MEMBER_HEADING_OFFSET,
+        awaiting_approval: bool = False,
     ) -> "Post":
-        """A new post in thread `thread_id` below `parent` (None: the opening post).
+        """A new post in thread `thread_id` below `parent` (None: the opening post); waiting
+        for a moderator from its first moment if `awaiting_approval`, never published for an
+        instant (a count of its author's approved posts would take it for one).
 
         Its id becomes the last segment of its path: ids are unique, so two replies to one
         parent at the same instant can never take the same place, and no lock is needed.
@@ -428,6 +447,7 @@ class Post(db.Model):
             author=author,
             created_at=now,
             content_warning=content_warning,
+            awaiting_approval=awaiting_approval,
         )
         post.set_body(body, heading_offset)
         db.session.add(post)
@@ -488,9 +508,45 @@ class Post(db.Model):
         reply = Post.write(
             self.thread_id, self, author, body,
             anonymous=anonymous, now=now, content_warning=content_warning,
+            awaiting_approval=awaiting_approval,
         )  # fmt: skip
-        reply.awaiting_approval = awaiting_approval
         return reply
+
+    @hybrid_property
+    def counts_as_reply(self) -> bool:
+        """Counted in its thread's `reply_count`: a reply everyone can read, published and
+        neither removed nor deleted (a tombstone holds a place, but says nothing)."""
+        return (
+            self.parent_id is not None
+            and not self.awaiting_approval
+            and self.removed_at is None
+            and self.deleted_by_author_at is None
+        )
+
+    @counts_as_reply.inplace.expression
+    @classmethod
+    def _counts_as_reply_expression(cls) -> ColumnElement[bool]:
+        return and_(
+            cls.parent_id.is_not(None),
+            cls.awaiting_approval.is_(False),
+            cls.removed_at.is_(None),
+            cls.deleted_by_author_at.is_(None),
+        )
+
+    @contextmanager
+    def keeping_count(self) -> Iterator[None]:
+        """Around any change to this post's state (approval, removal, restoring, deletion):
+        its thread's reply count follows. Added to, never recounted, so that changes at the
+        same moment on several servers all count."""
+        counted = self.counts_as_reply
+        yield
+        change = int(self.counts_as_reply) - int(counted)
+        if change:
+            db.session.execute(
+                update(Thread)
+                .where(Thread.id == self.thread_id)
+                .values(reply_count=Thread.reply_count + change)
+            )
 
     @property
     def is_gone(self) -> bool:
@@ -559,13 +615,8 @@ class Post(db.Model):
         )  # fmt: skip
         self.body = ""
         self.body_html = ""
-        self.deleted_by_author_at = now
-        if self.parent_id is not None and not self.awaiting_approval:
-            db.session.execute(
-                update(Thread)
-                .where(Thread.id == self.thread_id)
-                .values(reply_count=Thread.reply_count - 1)
-            )
+        with self.keeping_count():
+            self.deleted_by_author_at = now
 
     def __repr__(self) -> str:
         return f"<Post {self.id} in thread {self.thread_id} at {self.path}>"

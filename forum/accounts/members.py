@@ -5,7 +5,7 @@ import hashlib
 import hmac
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from ..database import db, end_transaction, utcnow
 from ..models import (
@@ -101,6 +101,17 @@ def delete_account(user: User, erase_posts: bool) -> None:
     mine = Post.author_id == user.id
     if erase_posts:
         now = utcnow()
+        # Erased replies are tombstones: no longer counted in their threads.
+        counted = (
+            select(func.count(Post.id))
+            .where(Post.thread_id == Thread.id, mine, Post.counts_as_reply)
+            .scalar_subquery()
+        )
+        db.session.execute(
+            update(Thread)
+            .where(Thread.id.in_(select(Post.thread_id).where(mine, Post.counts_as_reply)))
+            .values(reply_count=Thread.reply_count - counted)
+        )
         db.session.execute(
             update(Thread)
             .where(Thread.id.in_(select(Post.thread_id).where(mine, Post.parent_id.is_(None))))

@@ -73,7 +73,8 @@ def remove_post(actor: User, post: Post, reason: RemovalReason, note: str = "") 
     a thread's opening post takes the thread out of every listing too. Closes the post's
     reports: how many it closed."""
     check_may_act_on(actor, post.author_id, post)
-    post.removed_at = utcnow()
+    with post.keeping_count():
+        post.removed_at = utcnow()
     post.removed_by_id = actor.id
     post.removal_reason = reason
     post.removal_note = (note.strip() or None) if reason == RemovalReason.OTHER else None
@@ -93,7 +94,8 @@ def remove_post(actor: User, post: Post, reason: RemovalReason, note: str = "") 
 
 def restore_post(actor: User, post: Post) -> None:
     check_may_act_on(actor, post.author_id, post)
-    post.removed_at = None
+    with post.keeping_count():
+        post.removed_at = None
     post.removed_by_id = None
     post.removal_reason = None
     post.removal_note = None
@@ -184,20 +186,14 @@ def approve(actor: User, post: Post) -> bool:
             if post.removed_at
             else "Its author deleted this post: there is nothing to approve."
         )
-    post.awaiting_approval = False
+    with post.keeping_count():
+        post.awaiting_approval = False
     # Shown from now on with the moment it was published: a post appearing with an older time
     # would tell every reader it had waited, so that its author is new here.
     post.created_at = utcnow()
-    if post.parent_id is not None:
-        db.session.execute(
-            update(Thread)
-            .where(Thread.id == post.thread_id)
-            .values(reply_count=Thread.reply_count + 1, last_activity_at=utcnow())
-        )
-    else:
-        db.session.execute(
-            update(Thread).where(Thread.id == post.thread_id).values(last_activity_at=utcnow())
-        )
+    db.session.execute(
+        update(Thread).where(Thread.id == post.thread_id).values(last_activity_at=utcnow())
+    )
     log(actor, ModAction.APPROVE, post=post)
     return True
 

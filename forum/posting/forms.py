@@ -32,6 +32,12 @@ STORY_PROMPTS = [
     "What would you tell someone in your shoes today?",
 ]
 
+# How to shape text (Markdown), in words for someone who has never heard of Markdown.
+FORMATTING_HINT = (
+    "Put *stars* around words to make them slanted, **two stars** to make them bold. "
+    "Leave an empty line between paragraphs. Start a line with - for a list, or > to quote."
+)
+
 CONTENT_WARNINGS = [
     SelectChoice("", "No content warning"),
     *(
@@ -64,7 +70,7 @@ def _body_field(label: str, description: str = "") -> TextAreaField:
 class WritingForm(FlaskForm):
     """What every post has: a body, an optional content warning, and a one-time token."""
 
-    body = _body_field("Your message", "Markdown works: *italic*, **bold**, lists, > quotes.")
+    body = _body_field("Your message", FORMATTING_HINT)
     warning = SelectField("Content warning", choices=CONTENT_WARNINGS, default="")
     warning_detail = StringField(
         "Describe the content warning (optional)",
@@ -112,9 +118,10 @@ class WritingForm(FlaskForm):
 
     @property
     def content_warning(self) -> str | None:
-        """The warning as readers will see it, or None."""
+        """The warning as readers will see it, or None (also for a category that isn't one of
+        the choices: a preview asks before the form is validated)."""
         category, detail = self.warning.data, self.warning_detail.data
-        if not category:
+        if not category or category not in {choice.value for choice in CONTENT_WARNINGS}:
             return None
         if category == "Other":
             return detail
@@ -136,7 +143,7 @@ class ComposeForm(WritingForm):
 
 
 class StoryForm(ComposeForm):
-    body = _body_field("Your story", "Take your time. Markdown works: *italic*, **bold**, lists.")
+    body = _body_field("Your story", f"Take your time. {FORMATTING_HINT}")
     intent = RadioField(
         "What kind of replies would help?",
         choices=[SelectChoice(intent.value, intent.label) for intent in ReplyIntent],

@@ -54,9 +54,13 @@ def posting_refusal(user: User, starting_thread: bool) -> tuple[str, int] | None
 
 
 def needs_approval(user: User) -> bool:
-    """True while `user` has fewer approved posts than the site's FIRST_POSTS_NEED_APPROVAL."""
+    """Whether the post `user` is about to write waits for a moderator: it does while fewer of
+    their posts (threads and replies together) than the site's FIRST_POSTS_NEED_APPROVAL have
+    been approved, so with N, a new member's first N posts wait (and any they write before a
+    moderator has approved N). Ask before the new post is written: once it is in the session,
+    it would count as one of theirs."""
     first_posts = current_app.config["FIRST_POSTS_NEED_APPROVAL"]
-    if not first_posts or user.is_moderator:
+    if first_posts <= 0 or user.is_moderator:
         return False
     approved = db.session.scalar(
         select(func.count(Post.id)).where(

@@ -19,7 +19,7 @@ from ..models import (
     ThreadKind,
 )
 from ..policy import Act, state_refusal
-from ..reading.queries import thread_view
+from ..reading.queries import replies_waiting, thread_view
 from ..safety.at_risk import flag_if_at_risk
 from ..web.access import (
     get_thread_or_404,
@@ -28,7 +28,8 @@ from ..web.access import (
     refuse,
     refuse_if_suspended,
 )
-from ..web.forms import ConfirmForm, clean_text, form_status
+from ..web.forms import ConfirmForm, form_status
+from ..web.notices import say_sent
 from ..web.partials import render_page, render_part, wants_partial
 from ..web.urls import post_url, thread_url
 from .forms import (
@@ -39,6 +40,7 @@ from .forms import (
     EditForm,
     ReplyForm,
     StoryForm,
+    WritingForm,
 )
 from .once import already_sent, commit_once
 from .rules import needs_approval, posting_refusal
@@ -54,7 +56,7 @@ def _compose(kind: ThreadKind, form: ComposeForm):
     refused = None
     if form.is_submitted() and "preview" in request.form:
         # Without JavaScript, Preview sends the whole form: show it again, with the preview.
-        preview = preview_of(form.body.data or "")
+        preview = preview_of(form.body.data or "", form.content_warning)
     elif form.validate_on_submit():
         sent = already_sent(form)
         if sent is not None:
@@ -67,15 +69,17 @@ def _compose(kind: ThreadKind, form: ComposeForm):
             opening = Thread.start(
                 kind, form.title.data, form.body.data, current_user,
                 anonymous=form.anonymous.data,
+                # Asked before the post exists: it must not count as one of its author's own.
+                awaiting_approval=needs_approval(current_user),
                 content_warning=form.content_warning,
                 intent=form.intent.data if kind == ThreadKind.STORY else None,
             )  # fmt: skip
-            opening.awaiting_approval = needs_approval(current_user)
             at_risk = flag_if_at_risk(opening, f"{form.title.data}\n{form.body.data}")
-            if at_risk:
+            if at_risk:  # the take-care page says what became of it
                 where = url_for("safety.take_care", post_id=opening.id)
             else:
                 where = thread_url(opening.thread)
+                say_sent(opening)  # before the commit, as for a reply
             saved = commit_once(opening, form)
             if saved is opening:
                 return redirect(where, 303)
@@ -108,20 +112,24 @@ def new_discussion():
 @bp.post("/preview")
 @login_required
 def preview():
-    """The rendered Markdown of what is being written, for htmx's Preview button."""
-    body = clean_text(request.form.get("body"))
-    return render_template("posting/_preview.html", **preview_of(body))
+    """The rendered Markdown of what is being written, for htmx's Preview button: the form's
+    fields as they stand (its text and content warning)."""
+    form = WritingForm()
+    return render_template(
+        "posting/_preview.html", **preview_of(form.body.data or "", form.content_warning)
+    )
 
 
-def preview_of(text: str) -> dict:
-    """What the preview shows: the text rendered as it would be posted, or, for text longer
-    than a post may be (which would only cost time to render), the longest a post may be.
-    Rendered with no transaction open: a preview writes nothing, and rendering the costliest
-    Markdown takes long enough that no writer should wait for it."""
+def preview_of(text: str, warning: str | None) -> dict:
+    """What the preview shows: the text rendered as it would be posted, folded behind its
+    content warning as it will be, or, for text longer than a post may be (which would only
+    cost time to render), the longest a post may be. Rendered with no transaction open: a
+    preview writes nothing, and rendering the costliest Markdown takes long enough that no
+    writer should wait for it."""
     if len(text) > BODY_MAX:
         return {"preview": "", "too_long": BODY_MAX}
     end_transaction()
-    return {"preview": render_markdown(text, MEMBER_HEADING_OFFSET)}
+    return {"preview": render_markdown(text, MEMBER_HEADING_OFFSET), "warning": warning}
 
 
 @bp.route("/p/<id:post_id>/reply", methods=["GET", "POST"])
@@ -176,11 +184,14 @@ def reply(post_id: int):
 
 def _sent(new_reply: Post, thread: Thread) -> ResponseReturnValue:
     """The answer to a sent reply: with htmx, the reply in place; without, its page (or, if its
-    words suggest its writer may be at risk, the take-care page)."""
+    words suggest its writer may be at risk, the take-care page). Either way, one word beside
+    the reply says what became of it."""
     if wants_partial():
+        say_sent(new_reply)
         return _inserted_reply(new_reply, thread)
     if new_reply.may_be_at_risk:
         return redirect(url_for("safety.take_care", post_id=new_reply.id), 303)
+    say_sent(new_reply)
     return redirect(post_url(new_reply, thread), 303)
 
 
@@ -191,7 +202,11 @@ def _inserted_reply(new_reply: Post, thread: Thread) -> str:
         "posting/_reply_sent.html",
         # The thread page's own heading block, out of band: one piece of markup, never copied.
         replies_heading=render_part(
-            "reading/thread.html", "replies_heading", thread=thread, oob=True
+            "reading/thread.html",
+            "replies_heading",
+            thread=thread,
+            waiting=replies_waiting(thread, current_user),
+            oob=True,
         ),
         post=new_reply,
         thread=thread,

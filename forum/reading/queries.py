@@ -168,6 +168,23 @@ def muted_by(viewer) -> set[int]:
     return set(db.session.scalars(select(Mute.muted_id).where(Mute.muter_id == viewer.id)))
 
 
+def replies_waiting(thread: Thread, viewer) -> int:
+    """How many of `thread`'s replies waiting for a moderator `viewer` may see (their own; all of
+    them, for staff). The thread page counts them apart from its published replies, so that a
+    writer who sees their waiting reply never reads "0 replies" above it: one query, none for a
+    guest, who sees none."""
+    if not viewer.is_authenticated:
+        return 0
+    return db.session.scalar(
+        select(func.count(Post.id)).where(
+            Post.thread_id == thread.id,
+            Post.parent_id.is_not(None),
+            Post.awaiting_approval.is_(True),
+            visible_posts(viewer),
+        )
+    )
+
+
 def unanswered_stories(older_than: timedelta, limit: int = 50) -> list[Thread]:
     """Stories nobody has answered yet, waiting longer than `older_than`, oldest first."""
     return list(

@@ -22,6 +22,7 @@ from .queries import (
     home_page,
     muted_by,
     named_posts,
+    replies_waiting,
     subtree_posts,
     thread_posts,
     thread_view,
@@ -78,6 +79,7 @@ def thread(thread_id: int, slug: str | None = None):
         opening=opening,
         children=children,
         view=thread_view(thread, posts, current_user, opening),
+        waiting=replies_waiting(thread, current_user),
     )
 
 

@@ -7,7 +7,7 @@ from ..bylines import ShownAuthor, shown_author
 from ..models import Post, ReactionKind, Thread
 from ..policy import Act, is_author, is_staff, may
 from .forms import remove_form
-from .notices import messages_at, page_messages
+from .notices import just_sent, messages_at, page_messages
 from .urls import post_url
 from .wording import (
     exact_time,
@@ -50,6 +50,7 @@ GLOBALS = {
     "wrote": reader_wrote,
     "page_messages": page_messages,
     "messages_at": messages_at,
+    "just_sent": just_sent,
 }
 FILTERS = {
     "relative_time": relative_time,

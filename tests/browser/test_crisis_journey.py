@@ -59,11 +59,12 @@ def test_a_reply_with_crisis_language_is_met_with_care(
     slot.get_by_label("Your reply").fill(CRISIS)
     slot.get_by_role("button", name="Send reply").click()
 
-    # A kind note where the form was, and the reply in its place on the same page.
-    note = slot.locator(".kind-note")
-    expect(note).to_contain_text("Your reply is posted")
-    expect(note).to_contain_text("you don't have to face this alone")
+    # The reply in its place on the same page, with a kind note for its writer.
     replies = page.locator(f"#replies-{opening} > li > article.post")
+    note = replies.last.locator(".sent")
+    expect(note).to_contain_text("Sent. Everyone can read it now.")
+    expect(note).to_contain_text("you don't have to face this alone")
+    expect(slot.get_by_label("Your reply")).to_have_count(0)
     expect(replies.last).to_contain_text("some nights I want to die")
     expect(replies.last.locator(".kind-note")).to_contain_text("Reactions are switched off")
     expect(replies.last.locator(".reactions")).to_have_count(0)

@@ -160,11 +160,23 @@ def test_share_a_story_anonymously_behind_a_content_warning(
     page.get_by_label("Post anonymously").check()
     compose_url = page.url
 
+    # Nothing to preview yet: no empty box. The options come before the buttons.
+    preview = page.locator("#preview")
+    expect(preview).to_be_empty()
+    assert preview.evaluate("e => getComputedStyle(e).borderTopStyle") == "none"
+    options = page.get_by_label("Post anonymously").bounding_box()
+    buttons = page.get_by_role("button", name="Preview", exact=True).bounding_box()
+    assert options and buttons and options["y"] < buttons["y"]
+
     if javascript:
         mark_page(page)
     page.get_by_role("button", name="Preview", exact=True).click()
-    preview = page.locator("#preview")
-    expect(preview.get_by_role("heading", name="Preview")).to_be_visible()
+    expect(preview.get_by_role("heading", name="Preview")).to_be_in_viewport()
+    # Folded behind its warning, as the story will be, until opened.
+    fold = preview.locator("details.content-warning")
+    expect(fold.locator("summary")).to_contain_text("Content warning (Self-harm)")
+    expect(preview.locator("strong")).to_be_hidden()
+    fold.locator("summary").click()
     expect(preview.locator("strong")).to_have_text("told")
     expect(preview.locator("em")).to_have_text("fine")
     expect(preview.get_by_role("listitem")).to_have_text(
@@ -173,6 +185,8 @@ def test_share_a_story_anonymously_behind_a_content_warning(
     if javascript:
         assert same_page(page), "Preview reloaded the page"
         assert page.url == compose_url
+    else:
+        assert page.url == compose_url + "#preview", "the preview is where the page opens"
     # Everything typed is still there (without JavaScript, the page came back with it).
     expect(page.get_by_label("Title")).to_have_value(STORY_TITLE)
     expect(page.get_by_label("Your story")).to_have_value(STORY_BODY)
@@ -187,6 +201,7 @@ def test_share_a_story_anonymously_behind_a_content_warning(
     expect(page).to_have_url(re.compile(r"/t/\d+-the-night-i-finally-told-my-sister$"))
     story = page.locator("article.opening")
     expect(story.get_by_role("heading", name=STORY_TITLE, level=1)).to_be_visible()
+    expect(page.get_by_role("status")).to_have_text("Sent. Everyone can read it now.")
     expect(story.locator(".byline .author")).to_have_text(ANONYMOUS)
     # What the author asked for, at the top, with its line of etiquette.
     intent = story.locator("header .intent")
@@ -256,9 +271,10 @@ def test_reply_inline_three_levels_deep_without_a_page_load(
         expect(new_reply).to_contain_text(f"My reply at level {level}, sent inline.")
         expect(new_reply.locator(".author")).to_have_text(WRITER)
         expect(new_reply).to_be_focused()
-        # The form is gone, and its place says the reply was sent.
+        # The form is gone, and the reply says, once, that it was sent.
         expect(slot.get_by_label("Your reply")).to_have_count(0)
-        expect(slot.get_by_role("status")).to_contain_text("Your reply is posted.")
+        expect(new_reply.get_by_role("status")).to_have_text("Sent. Everyone can read it now.")
+        expect(new_reply).to_have_accessible_description("Sent. Everyone can read it now.")
         expect(replies_heading(page)).to_have_text(f"{2 + level} replies")
         parent = post_id(new_reply)
 
@@ -328,6 +344,10 @@ def test_reply_three_levels_deep_on_reply_pages_without_javascript(
             placed = page.locator(f"#replies-{parent} > li > #p{new}")
             expect(placed).to_contain_text(f"My reply at level {level}, sent inline.")
             expect(placed.locator(".author")).to_have_text(WRITER)
+            # One word on what became of it, beside it, where the page opens.
+            expect(page.get_by_role("status")).to_have_count(1)
+            expect(placed.get_by_role("status")).to_have_text("Sent. Everyone can read it now.")
+            expect(placed.get_by_role("status")).to_be_in_viewport()
             expect(replies_heading(page)).to_have_text(f"{2 + level} replies")
             parent = new
 
@@ -394,6 +414,59 @@ def test_react_and_take_it_back(
 
 
 # --- 4. Editing -----------------------------------------------------------------------------
+
+
+def test_a_reply_that_waits_for_a_moderator_says_so_once_inline(
+    app: Flask, live_server: str, sign_in: SignIn, page: Page
+) -> None:
+    """A new member's reply, held: the heading doesn't say less than the writer sees, and the
+    reply says one true thing."""
+    story = conversation(depth=1)
+    make_member("new_here_today")
+    app.config["FIRST_POSTS_NEED_APPROVAL"] = 1
+    sign_in(page, "new_here_today")
+    page.goto(live_server + story.path)
+    heading = page.locator("#replies-heading")
+    expect(heading).to_have_text("3 replies")
+
+    slot = open_inline_reply(page, story.opening)
+    slot.get_by_label("Your reply").fill("I felt this too.")
+    slot.get_by_role("button", name="Send reply").click()
+
+    new_reply = replies_of(page, story.opening).last
+    expect(new_reply).to_contain_text("I felt this too.")
+    expect(new_reply).to_be_focused()
+    held = "Sent. A moderator will look at it before others can see it."
+    expect(page.get_by_role("status")).to_have_text(held)
+    expect(new_reply).to_have_accessible_description(held)
+    expect(page.locator(".pending")).to_have_count(0)
+    expect(heading).to_have_text("3 replies and 1 waiting for a moderator")
+
+    page.reload()  # said once: now the reply shows as it stands
+    expect(page.get_by_role("status")).to_have_count(0)
+    expect(new_reply.locator(".pending")).to_contain_text("Waiting for a moderator")
+    expect(heading).to_have_text("3 replies and 1 waiting for a moderator")
+
+
+def test_the_story_box_has_room_on_a_desktop(
+    app: Flask, live_server: str, sign_in: SignIn, page: Page
+) -> None:
+    """At 1280 px the story box keeps the reading column's whole width, the prompts beside it;
+    on a phone they come first, above it."""
+    make_member(WRITER)
+    sign_in(page, WRITER)
+    for size in (DESKTOP, PHONE):
+        page.set_viewport_size(size)
+        page.goto(live_server + "/stories/new")
+        box = page.get_by_label("Your story").bounding_box()
+        prompts = page.locator(".prompts").bounding_box()
+        assert box and prompts
+        if size == DESKTOP:
+            assert box["width"] >= 600, f"the story box is {box['width']}px wide"
+            assert prompts["x"] >= box["x"] + box["width"], "the prompts stand beside it"
+        else:
+            assert prompts["y"] + prompts["height"] <= box["y"], "the prompts come first"
+        assert_fits_the_window(page, f"the story form at {size['width']}px")
 
 
 @pytest.mark.parametrize("javascript", WITH_AND_WITHOUT_JS)
@@ -492,9 +565,12 @@ def compose_with_preview(page: Page, live_server: str, story: Conversation) -> N
     page.get_by_label("Your story").fill(
         STORY_BODY + "\n> a quote\n\n[a link](https://example.org)"
     )
+    page.get_by_text("Add a content warning").click()
+    page.get_by_label("Content warning", exact=True).select_option("Grief")
     page.get_by_role("button", name="Preview", exact=True).click()
-    expect(page.locator("#preview strong")).to_have_text("told")
+    expect(page.locator("#preview summary")).to_contain_text("Content warning (Grief)")
     open_warnings(page)
+    expect(page.locator("#preview strong")).to_have_text("told")
 
 
 def thread_with_open_reply_form(page: Page, live_server: str, story: Conversation) -> None:
@@ -575,6 +651,14 @@ def test_screenshots_for_review(
     for size in (PHONE, DESKTOP):
         page.set_viewport_size(size)
         width = size["width"]
+        page.goto(live_server + "/stories/new")
+        page.screenshot(
+            path=screenshot_dir / f"posting-compose-{width}-{scheme}.png", full_page=True
+        )
+        page.goto(live_server + f"/p/{story.chain[2]}/reply")
+        page.screenshot(
+            path=screenshot_dir / f"posting-reply-page-{width}-{scheme}.png", full_page=True
+        )
         compose_with_preview(page, live_server, story)
         assert_fits_the_window(page, f"the compose preview at {width}px")
         page.screenshot(

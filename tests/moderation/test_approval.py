@@ -27,6 +27,7 @@ FIRST_STORY = "My first time writing here"
 FIRST_REPLY = "This is exactly how I felt."
 AUTHOR_SEES = "Waiting for a moderator: only you and the moderators can see it for now."
 MODERATOR_SEES = "Waiting for a moderator: not public yet."
+JUST_SENT = "Sent. A moderator will look at it before others can see it."
 
 
 @pytest.fixture(autouse=True)
@@ -57,6 +58,7 @@ def test_a_new_members_first_reply_waits_seen_by_them_and_the_moderators_only(to
 
     assert waiting.awaiting_approval
     assert reply_count(town.story) == 2  # the community's own replies only
+    assert JUST_SENT in page(mine, town.thread_url).by_id(f"p{waiting.id}").text
     assert pending_note(page(mine, town.thread_url), waiting) == AUTHOR_SEES
     assert pending_note(page(town.device(town.moderator), town.thread_url), waiting) == (
         MODERATOR_SEES
@@ -104,7 +106,7 @@ def test_an_inline_reply_that_waits_says_so(town, newcomer):
     response = send_reply(town.device(newcomer), town.story.id, FIRST_REPLY, headers=PARTIAL)
 
     assert response.status_code == 200
-    assert AUTHOR_SEES in parse(html_of(response)).text
+    assert JUST_SENT in parse(html_of(response)).text
 
 
 def test_a_new_members_first_thread_waits_and_is_not_listed(town, newcomer):

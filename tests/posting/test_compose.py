@@ -331,6 +331,88 @@ def test_preview_without_javascript_shows_the_text_and_keeps_every_field(phone):
     assert count(Thread) == 0 and count(Post) == 0
 
 
+@pytest.mark.parametrize("how", ["no-JS", "htmx"])
+@pytest.mark.parametrize(
+    ("warning", "detail", "shown"),
+    [
+        ("Self-harm", "", "Self-harm"),
+        ("Grief", "my father", "Grief: my father"),
+        ("Other", "hospital stays", "hospital stays"),
+    ],
+)
+def test_a_preview_folds_behind_the_chosen_warning_as_the_post_will(
+    phone, how, warning, detail, shown
+):
+    values = {
+        **compose_form(phone),
+        "title": "Draft",
+        "body": "Some **strong** words",
+        "warning": warning,
+        "warning_detail": detail,
+        "preview": "1",
+    }
+    if how == "htmx":
+        tree = parse(html_of(phone.post("/preview", data=values, headers=PARTIAL)))
+    else:
+        tree = parse(html_of(phone.post("/stories/new", data=values))).by_id("preview")
+
+    fold = tree.find("details", class_="content-warning")
+    assert fold is not None, "the preview is not folded"
+    assert fold.find("summary").text == f"Content warning ({shown}) Show"
+    assert fold.find("strong").text == "strong"
+    assert "open" not in fold.attrs
+
+
+@pytest.mark.parametrize("warning", ["", "Not a choice"])
+def test_a_preview_without_a_real_warning_is_not_folded(phone, warning):
+    values = {**compose_form(phone), "body": "Plain words", "warning": warning}
+
+    tree = parse(html_of(phone.post("/preview", data=values, headers=PARTIAL)))
+
+    assert tree.find("details") is None
+    assert tree.find("div", class_="prose").text == "Plain words"
+
+
+def test_before_any_preview_the_preview_box_is_empty(phone):
+    """Empty (no white space either), so that no dashed box shows before there is a preview."""
+    tree = page(phone, "/stories/new")
+
+    assert tree.by_id("preview").children == []
+
+
+def test_a_preview_without_javascript_opens_at_the_preview(phone):
+    """The Preview button sends the form to the page's own address, at its preview."""
+    tree = page(phone, "/stories/new")
+    form = writing_form(tree)
+    button = next(b for b in form.iter("button") if b.get("name") == "preview")
+
+    assert form.get("action") == "/stories/new"
+    assert button.get("formaction") == "/stories/new#preview"
+
+
+@pytest.mark.parametrize("url", ["/stories/new", "/discussions/new"])
+def test_the_writing_options_come_before_preview_and_send(phone, url):
+    form = writing_form(page(phone, url))
+    order = [
+        e.get("name") or e.get("type")
+        for e in form.iter()
+        if e.tag in ("select", "input", "button") and e.get("type") != "hidden"
+    ]
+
+    buttons = [i for i, name in enumerate(order) if name in ("preview", "submit")]
+    options = [i for i, name in enumerate(order) if name in ("warning", "intent", "anonymous")]
+    assert len(buttons) == 2 and options
+    assert max(options) < min(buttons), order
+
+
+@pytest.mark.parametrize("url", ["/stories/new", "/discussions/new"])
+def test_the_formatting_hint_is_in_plain_words(phone, url):
+    hint = page(phone, url).by_id("body-hint").text
+
+    assert "Markdown" not in hint
+    assert "*stars*" in hint and "empty line between paragraphs" in hint
+
+
 def test_preview_then_send_creates_the_story_once(phone):
     """After previewing, the same form still sends the story."""
     values = {**compose_form(phone), "title": "Draft", "body": "Words.", "preview": "1"}

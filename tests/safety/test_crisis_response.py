@@ -161,9 +161,11 @@ def test_htmx_inline_reply_gets_the_kind_note_with_the_take_care_link(app, peopl
 
     assert response.status_code == 200
     tree = parse(html_of(response))
-    note = tree.find("div", class_="kind-note")
-    assert note is not None
-    assert "Your reply is posted" in note.text
+    # Said beside the reply, to its writer: what became of it, and a kind word.
+    article = card(tree, post.id)
+    note = article.by_id(f"p{post.id}-sent")
+    assert note is not None and note.get("role") == "status"
+    assert note.text.startswith("Sent. Everyone can read it now. Thank you for sharing it.")
     assert [a.get("href") for a in note.iter("a")] == [f"/p/{post.id}/take-care"]
     # The inserted reply speaks to its writer, with no reaction buttons.
     article = card(tree, post.id)
