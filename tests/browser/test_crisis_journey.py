@@ -66,7 +66,10 @@ def test_a_reply_with_crisis_language_is_met_with_care(
     expect(note).to_contain_text("you don't have to face this alone")
     expect(slot.get_by_label("Your reply")).to_have_count(0)
     expect(replies.last).to_contain_text("some nights I want to die")
-    expect(replies.last.locator(".kind-note")).to_contain_text("Reactions are switched off")
+    # Spoken to, not about: the note on their own post is addressed to them.
+    expect(replies.last.locator(".kind-note")).to_contain_text(
+        "People here can answer what you wrote. Reactions are switched off on it"
+    )
     expect(replies.last.locator(".reactions")).to_have_count(0)
 
     settle()  # a read in a new transaction, which sees the reply the server wrote

@@ -19,7 +19,7 @@ CRISIS = "Some nights I want to die, and I can't see a way through any more."
 IDIOM = "Honestly this joke killed me, thank you for the laugh."
 KIND_NOTE = "Reactions are switched off here"
 # What the writer reads on their own post, in place of the note about them.
-WRITER_NOTE = "What you wrote sounds very hard"
+WRITER_NOTE = "People here can answer what you wrote"
 TAKE_CARE_TITLE = "Thank you for telling us"
 
 
