@@ -62,8 +62,15 @@ def join():
     if current_user.is_authenticated:
         return redirect(url_for("reading.home"))
     form = JoinForm()
-    if form.validate_on_submit():
-        if members.pseudonym_available(form.pseudonym.data):
+    valid = form.validate_on_submit()
+    # A name that is taken is said along with every other problem, not only once they are fixed.
+    pseudonym_free = (
+        not form.is_submitted()
+        or bool(form.pseudonym.errors)
+        or members.pseudonym_available(form.pseudonym.data)
+    )
+    if valid:
+        if pseudonym_free:
             # The password is hashed next, with no transaction open: argon2 is slow, and on
             # SQLite the transaction would hold the write lock through it. A name taken in the
             # meantime is refused by the database, and the form says so.
@@ -76,6 +83,8 @@ def join():
                 codes = recovery.issue_codes(user)
                 _sign_in(user)
                 return show_codes(codes, welcome=True, then=request.args.get("next"))
+        pseudonym_free = False  # taken since, or in the meantime
+    if not pseudonym_free:
         form.pseudonym.errors.append(members.PSEUDONYM_TAKEN)
     return render_template("accounts/join.html", form=form), form_status(form)
 

@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select
 from support.browser import (
     DESKTOP,
     PHONE,
+    WITH_AND_WITHOUT_JS,
     another_device,
     assert_accessible,
     assert_fits_the_window,
@@ -228,7 +229,7 @@ def open_account_page(page: Page, live_server: str, kind: str) -> str:
     elif kind == "join-errors":
         page.goto(live_server + "/join")
         submit_join(page, "admin", "short", "different")
-        expect(page.locator("main .error")).to_have_count(2)
+        expect(page.locator("main .error")).to_have_count(3)
     elif kind in ("codes", "codes-error"):
         join_in_browser(page, live_server)
         if kind == "codes-error":
@@ -391,6 +392,23 @@ def tab_to(page: Page, element_id: str, most: int = 15) -> None:
 
 def focused_id(page: Page) -> str:
     return page.evaluate("document.activeElement && document.activeElement.id")
+
+
+@pytest.mark.parametrize("javascript", WITH_AND_WITHOUT_JS)
+def test_a_refused_join_opens_on_a_summary_of_every_problem(
+    live_server: str, page: Page, javascript: bool
+) -> None:
+    """Three problems at once: the page opens with the focus on a list of all three, which a
+    screen reader reads by its heading; each links to its field."""
+    page.goto(live_server + "/join")
+    submit_join(page, "admin", "short", "different")
+
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    expect(summary).to_have_accessible_name("Please check these 3 things")
+    expect(summary.get_by_role("link")).to_have_count(3)
+    summary.get_by_role("link", name=re.compile("not the same")).click()
+    expect(page.get_by_label("Password again")).to_be_focused()
 
 
 def test_join_with_the_keyboard_alone(app: Flask, live_server: str, page: Page) -> None:

@@ -177,6 +177,10 @@ def test_missing_things_get_the_site_styled_not_found_page(client, url):
     assert "/static/css/forum.css" in stylesheets(page)
     assert page.find("main").find("a").get("href") == "/"
     assert "Traceback" not in html
+    # Neutral, not an alarm: no alert for a screen reader to shout, no red "error" style.
+    main = page.find("main")
+    assert not [e for e in main.iter() if e.get("role") in ("alert", "alertdialog")]
+    assert not [e for e in main.iter() if "error" in e.classes]
 
 
 def test_an_htmx_request_for_a_missing_page_gets_a_small_error_partial(client):
@@ -187,6 +191,7 @@ def test_an_htmx_request_for_a_missing_page_gets_a_small_error_partial(client):
     assert response.status_code == 404
     assert "<html" not in html
     assert "We couldn&#39;t find that page" in html or "We couldn't find that page" in html
+    assert 'role="status"' in html, "swapped into a page, it is announced, politely"
 
 
 @pytest.mark.parametrize("suffix", ["", "-wrong-slug", "-my", "-MY-STORY"])
