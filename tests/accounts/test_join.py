@@ -146,6 +146,7 @@ def test_after_confirming_a_new_member_returns_to_where_they_were(client, target
         client,
         f"/join?next={quote(target, safe='')}",
         {"pseudonym": "Kestrel", "password": PASSWORD, "password_again": PASSWORD},
+        follow_redirects=True,
     )
 
     kept = client.post(

@@ -395,6 +395,38 @@ def focused_id(page: Page) -> str:
 
 
 @pytest.mark.parametrize("javascript", WITH_AND_WITHOUT_JS)
+def test_the_codes_download_print_and_are_shown_once(
+    live_server: str, page: Page, javascript: bool
+) -> None:
+    """The new codes download as a text file and print on their own, with or without
+    JavaScript; reloading the page neither makes a new set nor shows these again."""
+    codes = join_in_browser(page, live_server)
+    assert page.url == live_server + "/recovery-codes"
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download them as a text file").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert [line for line in text.splitlines() if CODE.fullmatch(line)] == codes
+    assert download.value.suggested_filename == f"recovery-codes-{PSEUDONYM}.txt"
+
+    page.emulate_media(media="print")
+    expect(page.get_by_role("list", name="Recovery codes")).to_be_visible()
+    for hidden in (
+        page.get_by_role("button", name="Continue"),
+        page.get_by_role("button", name="Download them as a text file"),
+        page.get_by_role("link", name="Quick exit"),
+        site_nav(page),
+    ):
+        expect(hidden).to_be_hidden()
+    page.emulate_media(media="screen")
+
+    page.reload()
+    expect(page).to_have_url(live_server + "/settings#recovery")
+    expect(page.get_by_role("list", name="Recovery codes")).to_have_count(0)
+    assert not [code for code in codes if code in page.content()]
+
+
+@pytest.mark.parametrize("javascript", WITH_AND_WITHOUT_JS)
 def test_a_refused_join_opens_on_a_summary_of_every_problem(
     live_server: str, page: Page, javascript: bool
 ) -> None:
