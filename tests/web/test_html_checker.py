@@ -20,7 +20,8 @@ import pytest
 from flask import Flask
 from support.clients import device, signed_in
 from support.content import reply
-from support.forms import join
+from support.forms import join, settings_post
+from support.members import PASSWORD, give_recovery_codes
 from support.moderation import Community, community, file_reports, remove, suspend_author
 
 from forum.article import DEFAULT_ARTICLE, ArticleSource, import_article
@@ -109,6 +110,10 @@ def rendered_pages(app: Flask, out: Path) -> dict[str, Path]:
     refused = join(device(app), "x", "password", again="something else")
     assert refused.status_code == 422, refused.status_code
     keep("guest-join-refused", refused)
+    # A new set of recovery codes, on the page that shows them once.
+    give_recovery_codes(town.reader)
+    made = settings_post(devices["member"], "recovery-codes", {"password": PASSWORD})
+    keep("member-recovery-codes", devices["member"].get(made.headers["Location"]))
     return files
 
 

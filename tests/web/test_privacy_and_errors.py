@@ -98,6 +98,17 @@ def test_guests_get_no_cookie(client, pages, name):
 
 
 @pytest.mark.own_app
+@pytest.mark.parametrize("name", GUEST_PAGES)
+def test_every_page_describes_itself_to_search_engines(client, pages, name):
+    """A meta description, so a search result says what the forum is (Lighthouse's SEO)."""
+    page = parse(client.get(pages[name]).get_data(as_text=True))
+
+    descriptions = [m for m in page.iter("meta") if m.get("name") == "description"]
+    assert len(descriptions) == 1
+    assert "peer-support community" in descriptions[0].get("content")
+
+
+@pytest.mark.own_app
 def test_a_server_error_sets_no_cookie_either(client, pages):
     response = client.get(pages["broken"])
 
