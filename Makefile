@@ -1,6 +1,6 @@
 # Two commands from a fresh clone: `make run` serves the forum, `make test` runs the suite.
 # Everything they need is installed here: a virtual environment from pyproject.toml and the
-# pinned front-end packages (htmx, axe-core) from package-lock.json.
+# pinned front-end packages (htmx, axe-core, the Nu Html Checker) from package-lock.json.
 
 PYTHON ?= python3
 HOST ?= 127.0.0.1
@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # pytest-xdist worker processes for `make test`: one per CPU core (`TEST_WORKERS=0`: none).
 TEST_WORKERS ?= auto
 
-.PHONY: setup run test screenshots lint format seed-demo clean
+.PHONY: setup java run test screenshots lint format seed-demo clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -21,9 +21,26 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+# --ignore-scripts: vnu-jar's install script would download a Java runtime from GitHub when
+# none is found; the checker runs on the system's Java (see `java` below) or not at all.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-fund --no-audit
+	npm ci --no-fund --no-audit --ignore-scripts
 	touch $@
+
+## A Java runtime for the Nu Html Checker (tests/web/test_html_checker.py), which only the tests
+## need: Debian's, installed with apt-get when missing and we are root. Otherwise the checker's
+## test is skipped, saying why (CI runs as root, so there it always runs).
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing a Java runtime for the Nu Html Checker (default-jre-headless)"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jre-headless >/dev/null \
+	    || { apt-get update -q >/dev/null && \
+	         DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jre-headless >/dev/null; }; \
+	  else \
+	    echo "No Java runtime: the HTML checker's test will be skipped" \
+	         "(install one, e.g. apt-get install default-jre-headless)"; \
+	  fi; }
 
 ## Serve the forum on SQLite at http://$(HOST):$(PORT), with the article in place.
 # gunicorn, not the development server: one process (so in-memory rate limits hold) with a
@@ -38,7 +55,7 @@ run: setup
 ## run it on PostgreSQL, and TEST_REDIS_URL to keep rate limits in Redis.
 # worksteal: a worker that runs out takes tests queued for the other, so a few long browser
 # tests left on one worker don't keep the other idle at the end.
-test: setup
+test: setup java
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 ## Pictures of the main pages, light and dark, phone and desktop, in test-results/screenshots/

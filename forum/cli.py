@@ -1,5 +1,6 @@
 """The `forum` command: Flask's own commands (run, shell, db ...) plus the forum's."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -36,9 +37,14 @@ def import_article_command(path: Path) -> None:
 @click.command("seed-demo")
 def seed_demo_command() -> None:
     """Add demo members, stories and nested replies for trying the forum out."""
-    if not seed_demo():
+    renamed = seed_demo()
+    if renamed is None:
         raise click.ClickException("The demo content is already here.")
     db.session.commit()
+    for name, instead in renamed.items():
+        click.echo(
+            f"A member here is called {name!r} (or close to it): its demo member is {instead!r}."
+        )
     click.echo("Demo stories and replies added.")
 
 
@@ -110,6 +116,23 @@ def _create_app() -> Flask:
     return create_app()
 
 
+# Flask's options for finding an app (this command always runs the forum) and for reading .env
+# files (the forum is configured by its environment): noise in `forum --help`.
+_FLASK_ONLY_OPTIONS = {"app", "env_file"}
+
+
+def command_line(create_app: Callable[[], Flask] = _create_app) -> FlaskGroup:
+    """The `forum` command: the forum's own commands beside Flask's run, shell, routes and db."""
+    group = FlaskGroup(
+        create_app=create_app,
+        add_version_option=False,  # it would print Flask's version, not the forum's
+        load_dotenv=False,
+        help="Run and manage the forum. `forum COMMAND --help` says more about each command.",
+    )
+    group.params = [param for param in group.params if param.name not in _FLASK_ONLY_OPTIONS]
+    return group
+
+
 def main() -> None:
     """Entry point of the `forum` console script."""
-    FlaskGroup(create_app=_create_app, help="Run and manage the forum.")()
+    command_line()()

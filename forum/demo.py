@@ -1,13 +1,17 @@
 """Demo members, stories and nested replies, for trying the forum on a laptop.
 
-Never run by `make run`: a real community starts empty.
+Never run by `make run`: a real community starts empty. It may be run on a forum that has
+members already: a demo name someone holds (or one too close to it) is never taken from them;
+the demo member gets a name of its own instead, and the command says which.
 """
 
+import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
 
-from .accounts.pseudonyms import likeness_key
+from .accounts.members import pseudonym_available
+from .accounts.pseudonyms import MAX_LENGTH, likeness_key
 from .database import db, utcnow
 from .models import Post, Thread, ThreadKind, User
 
@@ -64,12 +68,44 @@ DEMO_THREADS = [
 ]  # fmt: skip
 
 
+# Demo members have no password ("!" is no hash at all): they exist to be read, not logged into.
+NO_PASSWORD = "!"
+
+
 def _member(pseudonym: str) -> User:
-    # Demo members have no password ("!" is no hash at all): they exist to be read, not
-    # logged into.
-    user = User(pseudonym=pseudonym, pseudonym_key=likeness_key(pseudonym), password_hash="!")
+    user = User(
+        pseudonym=pseudonym, pseudonym_key=likeness_key(pseudonym), password_hash=NO_PASSWORD
+    )
     db.session.add(user)
+    db.session.flush()  # so the next demo name is checked against this one too
     return user
+
+
+def _free_name(name: str) -> str:
+    """`name`, or, when a member holds it or one too close to it, a name like it that is free."""
+    candidates = [name] + [f"{name}_demo{n if n > 1 else ''}"[:MAX_LENGTH] for n in range(1, 10)]
+    for candidate in candidates:
+        if pseudonym_available(candidate):
+            return candidate
+    return f"demo_{secrets.token_hex(4)}"  # nine look-alikes taken: any free name will do
+
+
+def demo_is_here() -> bool:
+    """Whether the demo was added already: its first story, opened by a demo member."""
+    return (
+        db.session.scalar(
+            select(Thread.id)
+            .join(Post, Post.thread_id == Thread.id)
+            .join(User, Post.author_id == User.id)
+            .where(
+                Thread.title == DEMO_THREADS[0][3],
+                Post.parent_id.is_(None),
+                User.password_hash == NO_PASSWORD,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def _add_replies(parent: Post, replies: list, members: dict[str, User]) -> None:
@@ -78,15 +114,18 @@ def _add_replies(parent: Post, replies: list, members: dict[str, User]) -> None:
         _add_replies(reply, below, members)
 
 
-def seed_demo() -> bool:
-    """Add the demo content; False when it is already there."""
-    if db.session.scalar(select(User).where(User.pseudonym_key == likeness_key(DEMO_MEMBERS[0]))):
-        return False
-    members = {name: _member(name) for name in DEMO_MEMBERS}
-    for kind, author, anonymous, title, body, replies in DEMO_THREADS:
+def seed_demo() -> dict[str, str] | None:
+    """Add the demo content (the caller commits); None when it is already there. Returns the
+    demo names that were taken here, each with the name its demo member got instead."""
+    if demo_is_here():
+        return None
+    members = {name: _member(_free_name(name)) for name in DEMO_MEMBERS}
+    for age, (kind, author, anonymous, title, body, replies) in enumerate(DEMO_THREADS):
         opening = Thread.start(kind, title, body, members[author], anonymous=anonymous)
         _add_replies(opening, replies, members)
-    # Spread the demo over the past days so the listing shows its order.
-    for age, thread in enumerate(db.session.scalars(select(Thread).where(~Thread.pinned))):
-        thread.last_activity_at = utcnow() - timedelta(hours=5 * age + 1)
-    return True
+        # Spread the demo over the past hours so the listing shows its order (its own threads
+        # only: a forum's real conversations keep their times).
+        db.session.get(Thread, opening.thread_id).last_activity_at = utcnow() - timedelta(
+            hours=5 * age + 1
+        )
+    return {name: user.pseudonym for name, user in members.items() if user.pseudonym != name}

@@ -54,6 +54,14 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def report_step(ctx, step, heads, run_args):
+    """One line for each migration run, in place of alembic's own chatter (see alembic.ini)."""
+    if step.is_upgrade:
+        logger.info("Migrated to %s: %s", step.up_revision_id, step.up_revision.doc)
+    else:
+        logger.info("Migrated back from %s", step.up_revision_id)
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -95,6 +103,7 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("on_version_apply", report_step)
 
     connectable = get_engine()
 

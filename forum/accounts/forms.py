@@ -30,10 +30,9 @@ class NewPseudonym:
 
 
 class NewPassword:
-    """A password that meets forum.accounts.passwords' rules and matches its repetition."""
+    """A password that meets forum.accounts.passwords' rules."""
 
-    def __init__(self, repeat_field: str, pseudonym_field: str | None = None) -> None:
-        self.repeat_field = repeat_field
+    def __init__(self, pseudonym_field: str | None = None) -> None:
         self.pseudonym_field = pseudonym_field
 
     def __call__(self, form, field) -> None:
@@ -44,7 +43,17 @@ class NewPassword:
         problem = passwords.problem_with(field.data or "", pseudonym or "")
         if problem:
             raise ValidationError(problem)
-        if field.data != form[self.repeat_field].data:
+
+
+class SamePassword:
+    """The repetition of a new password matches it. Said under the repetition, so a password
+    that is too easy and mistyped the second time gets both messages at once."""
+
+    def __init__(self, password_field: str) -> None:
+        self.password_field = password_field
+
+    def __call__(self, form, field) -> None:
+        if (field.data or "") != (form[self.password_field].data or ""):
             raise ValidationError("The two passwords are not the same. Please type them again.")
 
 
@@ -66,12 +75,16 @@ class JoinForm(FlaskForm):
         "Password",
         validators=[
             DataRequired("Choose a password."),
-            NewPassword("password_again", "pseudonym"),
+            NewPassword("pseudonym"),
         ],
         description=f"At least {passwords.MIN_LENGTH} characters. A few words together work well.",
         render_kw={"autocomplete": "new-password"},
     )
-    password_again = PasswordField("Password again", render_kw={"autocomplete": "new-password"})
+    password_again = PasswordField(
+        "Password again",
+        validators=[SamePassword("password")],
+        render_kw={"autocomplete": "new-password"},
+    )
     submit = SubmitField("Join")
 
 
@@ -110,11 +123,13 @@ class RecoverForm(FlaskForm):
         "New password",
         validators=[
             DataRequired("Choose a new password."),
-            NewPassword("new_password_again", "pseudonym"),
+            NewPassword("pseudonym"),
         ],
         render_kw={"autocomplete": "new-password"},
     )
     new_password_again = PasswordField(
-        "New password again", render_kw={"autocomplete": "new-password"}
+        "New password again",
+        validators=[SamePassword("new_password")],
+        render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField("Set my new password")

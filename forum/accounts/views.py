@@ -2,6 +2,7 @@
 
 from flask import (
     Blueprint,
+    Response,
     current_app,
     flash,
     g,
@@ -24,7 +25,7 @@ from ..web.forms import form_status
 from ..web.urls import safe_next
 from ..web.wording import plural
 from . import members, passwords, recovery, sign_ins
-from .codes_page import show_codes
+from .codes_page import NO_STORE, codes_file, render_codes, show_codes, take_waiting_codes
 from .forms import JoinForm, KeepCodesForm, LoginForm, RecoverForm
 from .limits import JOIN_LIMIT_PER_ADDRESS, failures_limited, record_failure, wait_notice
 
@@ -56,14 +57,22 @@ def _sign_in(user: User, remember: bool = False) -> None:
 
 
 @bp.route("/join", methods=["GET", "POST"])
-@limiter.limit(JOIN_LIMIT_PER_ADDRESS, methods=["POST"], deduct_when=lambda r: r.status_code == 200)
+# Only accounts made count (a join that succeeds is a 303 to the codes).
+@limiter.limit(JOIN_LIMIT_PER_ADDRESS, methods=["POST"], deduct_when=lambda r: r.status_code == 303)
 def join():
     """A pseudonym and a password, nothing else; then the recovery codes, once."""
     if current_user.is_authenticated:
         return redirect(url_for("reading.home"))
     form = JoinForm()
-    if form.validate_on_submit():
-        if members.pseudonym_available(form.pseudonym.data):
+    valid = form.validate_on_submit()
+    # A name that is taken is said along with every other problem, not only once they are fixed.
+    pseudonym_free = (
+        not form.is_submitted()
+        or bool(form.pseudonym.errors)
+        or members.pseudonym_available(form.pseudonym.data)
+    )
+    if valid:
+        if pseudonym_free:
             # The password is hashed next, with no transaction open: argon2 is slow, and on
             # SQLite the transaction would hold the write lock through it. A name taken in the
             # meantime is refused by the database, and the form says so.
@@ -76,8 +85,46 @@ def join():
                 codes = recovery.issue_codes(user)
                 _sign_in(user)
                 return show_codes(codes, welcome=True, then=request.args.get("next"))
+        pseudonym_free = False  # taken since, or in the meantime
+    if not pseudonym_free:
         form.pseudonym.errors.append(members.PSEUDONYM_TAKEN)
     return render_template("accounts/join.html", form=form), form_status(form)
+
+
+NOT_SHOWN_AGAIN = (
+    "Your recovery codes are shown only once, and are kept only in a form nobody can read. If "
+    "you didn't save them, you can make a new set here."
+)
+NOT_CURRENT = "Those codes are no longer current. You can make a new set in your settings."
+
+
+@bp.get("/recovery-codes")
+@login_required
+def codes():
+    """The codes the last form made (joining, or a new set in settings), shown this once."""
+    waiting = take_waiting_codes()
+    if waiting is None or not recovery.are_current(current_user, waiting["codes"]):
+        flash(NOT_SHOWN_AGAIN)
+        return redirect(url_for("settings.index", _anchor="recovery"), 303)
+    return render_codes(waiting["codes"], welcome=waiting["welcome"], then=waiting["then"])
+
+
+def _codes_sent(form: KeepCodesForm) -> list[str]:
+    return [code for code in form.codes.data if code][: recovery.CODES_PER_SET]
+
+
+@bp.post("/recovery-codes/download")
+@login_required
+def download_codes():
+    """The codes on the page, as a text file (the page's form sends them: nothing to store)."""
+    codes = _codes_sent(KeepCodesForm())
+    if not recovery.are_current(current_user, codes):
+        flash(NOT_CURRENT)
+        return redirect(url_for("settings.index", _anchor="recovery"), 303)
+    text = codes_file(current_user.pseudonym, codes, current_app.config["SITE_NAME"])
+    filename = f"recovery-codes-{current_user.pseudonym}.txt"  # letters, digits, _ and - only
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"', **NO_STORE}
+    return Response(text, mimetype="text/plain", headers=headers)
 
 
 @bp.post("/recovery-codes/kept")
@@ -85,14 +132,14 @@ def join():
 def codes_kept():
     """The member confirms they saved the codes they were shown."""
     form = KeepCodesForm()
-    codes = [code for code in form.codes.data if code][: recovery.CODES_PER_SET]
+    codes = _codes_sent(form)
     if not recovery.are_current(current_user, codes):
-        flash("Those codes are no longer current. You can make a new set in your settings.")
+        flash(NOT_CURRENT)
         return redirect(url_for("settings.index"))
     then = request.form.get("then")
     if not form.validate_on_submit():
         welcome = request.form.get("welcome") == "1"
-        return show_codes(codes, welcome=welcome, form=form, then=then)
+        return render_codes(codes, welcome=welcome, form=form, then=then)
     current_user.recovery_codes_confirmed = True
     db.session.commit()
     flash("Thank you. Keep those codes safe: they are your only way back in.")

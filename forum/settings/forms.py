@@ -13,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from ..accounts.forms import NewPassword
+from ..accounts.forms import NewPassword, SamePassword
 from ..web.forms import clean_text
 
 BIO_MAX_LENGTH = 500
@@ -30,11 +30,13 @@ class ChangePasswordForm(FlaskForm):
     )
     new_password = PasswordField(
         "New password",
-        validators=[DataRequired("Choose a new password."), NewPassword("new_password_again")],
+        validators=[DataRequired("Choose a new password."), NewPassword()],
         render_kw={"autocomplete": "new-password"},
     )
     new_password_again = PasswordField(
-        "New password again", render_kw={"autocomplete": "new-password"}
+        "New password again",
+        validators=[SamePassword("new_password")],
+        render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField("Change password")
 

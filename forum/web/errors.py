@@ -48,8 +48,9 @@ def render_error(error: HTTPException):
     if error.description and error.description != type(error).description:
         message = error.description  # a view said something more specific
     return render_page(
-        "errors/error.html", "content", code=code, title=title, message=message
-    ), code
+        "errors/error.html", "content", code=code, title=title, message=message,
+        swapped=wants_partial(),
+    ), code  # fmt: skip
 
 
 def render_server_error(error: InternalServerError):
@@ -87,6 +88,7 @@ def render_without_database(code: int):
         code=code,
         title=title,
         message=message,
+        swapped=wants_partial(),
     )
     # Never kept: once we are back, the page must not be.
     headers = {"Cache-Control": "no-store"}

@@ -20,6 +20,7 @@ ONLY_PLAIN_LETTERS = "Use only letters (a to z, A to Z), digits, “_” and “
 KEPT_FOR_THE_SITE = "That pseudonym is kept for the site. Please choose another."
 INVISIBLE = "Your pseudonym has invisible characters in it. Please type it again without them."
 TOO_EASY = "That password is too easy to guess"
+NOT_THE_SAME = "The two passwords are not the same."
 
 
 def kept_form(html: str, kept: bool) -> dict[str, str]:
@@ -145,6 +146,7 @@ def test_after_confirming_a_new_member_returns_to_where_they_were(client, target
         client,
         f"/join?next={quote(target, safe='')}",
         {"pseudonym": "Kestrel", "password": PASSWORD, "password_again": PASSWORD},
+        follow_redirects=True,
     )
 
     kept = client.post(
@@ -308,16 +310,71 @@ def test_the_full_width_form_of_a_taken_pseudonym_is_refused(client):
         ("my name is KESTREL!", "my name is KESTREL!", TOO_EASY),
         ("kestrel-at-dusk", "kestrel-at-dusk", TOO_EASY),
         ("x" * 10_000, "x" * 10_000, "Choose a password of at most 200 characters."),
-        ("quiet river at dawn", "quiet river at dusk", "The two passwords are not the same."),
+        ("quiet river at dawn", "quiet river at dusk", NOT_THE_SAME),
     ],
 )
 def test_weak_or_mismatched_passwords_are_refused(client, password, again, message):
-    """The message says what to change; the typed pseudonym stays, the passwords don't."""
+    """The message says what to change, under the field to change (a mistyped repetition
+    under the repetition); the typed pseudonym stays, the passwords don't."""
     response = join(client, "Kestrel", password, again)
 
     secrets = [s for s in {password, again} if s]
-    assert_refused(response, "password", message, "Kestrel", *secrets)
+    field = "password_again" if message == NOT_THE_SAME else "password"
+    assert_refused(response, field, message, "Kestrel", *secrets)
     assert count(User) == 0
+
+
+def summary_links(html: str) -> dict[str, str]:
+    """The error summary at the top of the form: where each of its links goes, and its words."""
+    summary = parse(html).find("div", class_="error-summary")
+    assert summary is not None, "no error summary"
+    return {a.get("href"): a.text for a in summary.iter("a")}
+
+
+def test_every_problem_is_said_at_once_in_a_summary_that_takes_focus(client):
+    """Three problems at once: each under its field, and all three in a summary at the top of
+    the form, which takes focus as the page opens (no script needed) and is an alert, each
+    problem a link to its field."""
+    response = join(client, "admin", "password123", "something else")
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert field_error(html, "pseudonym") == KEPT_FOR_THE_SITE
+    assert TOO_EASY in field_error(html, "password")
+    assert NOT_THE_SAME in field_error(html, "password_again")
+    links = summary_links(html)
+    assert list(links) == ["#pseudonym", "#password", "#password_again"]
+    assert links["#pseudonym"] == KEPT_FOR_THE_SITE
+    summary = parse(html).find("div", class_="error-summary")
+    assert summary.get("role") == "alert"
+    assert summary.get("tabindex") == "-1" and "autofocus" in summary.attrs
+    title = parse(html).by_id(summary.get("aria-labelledby"))
+    assert title.text == "Please check these 3 things"
+    form = next(f for f in parse(html).iter("form") if f.get("action") == "/join")
+    assert next(form.iter("div")).get("id") == "error-summary", "first in the form"
+
+
+def test_a_taken_pseudonym_is_said_along_with_a_weak_password(client):
+    """Not one problem, then the next once it is fixed: the name taken is said at once."""
+    make_member("Wren")
+
+    html = join(client, "Wren", "password123").get_data(as_text=True)
+
+    assert field_error(html, "pseudonym") == PSEUDONYM_TAKEN
+    assert TOO_EASY in field_error(html, "password")
+    assert list(summary_links(html)) == ["#pseudonym", "#password"]
+
+
+def test_a_form_refused_as_a_whole_keeps_its_one_message(client):
+    """A wrong password blames no field: one message, no list."""
+    make_member("Wren")
+
+    html = submit(client, "/login", {"pseudonym": "Wren", "password": "not it at all"}).get_data(
+        as_text=True
+    )
+
+    assert parse(html).find("div", class_="error-summary") is None
+    assert "don't match" in parse(html).find("div", class_="form-problem").text
 
 
 def test_joining_is_limited_per_address(client, app):

@@ -4,6 +4,9 @@ out, while everyday names that merely contain such letters are fine; and a near-
 member's pseudonym (a "_" or "-" added or taken out, a letter doubled or swapped) is refused
 with the same words as a taken one, so nothing more is told about who exists."""
 
+import re
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 from support.forms import join
@@ -239,3 +242,20 @@ def test_near_copies_are_found_in_one_bounded_look_up(app, count_queries):
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) == 2  # members, then retired names
     assert all(" IN " in statement.upper() for statement in selects)
+
+
+def test_the_readme_lists_every_name_kept_for_the_site():
+    """Whoever runs the forum can tell a member which names are kept, from the README alone:
+    a word added to the lists in pseudonyms.py must be added there too."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Pseudonyms", 1)[1].split("\n## ", 1)[0]
+    words = set(re.findall(r"[a-z_-]+", section.casefold()))
+    lists = (
+        pseudonyms.RESERVED,
+        pseudonyms.RESERVED_PREFIXES,
+        pseudonyms.STAFF_WORDS,
+        pseudonyms.STAFF_GLUE,
+        pseudonyms.STAFF_WORDS_ANYWHERE,
+    )
+    missing = {word for listed in lists for word in listed if word not in words}
+    assert not missing, f"not in the README's Pseudonyms section: {sorted(missing)}"

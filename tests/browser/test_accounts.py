@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select
 from support.browser import (
     DESKTOP,
     PHONE,
+    WITH_AND_WITHOUT_JS,
     another_device,
     assert_accessible,
     assert_fits_the_window,
@@ -228,7 +229,7 @@ def open_account_page(page: Page, live_server: str, kind: str) -> str:
     elif kind == "join-errors":
         page.goto(live_server + "/join")
         submit_join(page, "admin", "short", "different")
-        expect(page.locator("main .error")).to_have_count(2)
+        expect(page.locator("main .error")).to_have_count(3)
     elif kind in ("codes", "codes-error"):
         join_in_browser(page, live_server)
         if kind == "codes-error":
@@ -391,6 +392,55 @@ def tab_to(page: Page, element_id: str, most: int = 15) -> None:
 
 def focused_id(page: Page) -> str:
     return page.evaluate("document.activeElement && document.activeElement.id")
+
+
+@pytest.mark.parametrize("javascript", WITH_AND_WITHOUT_JS)
+def test_the_codes_download_print_and_are_shown_once(
+    live_server: str, page: Page, javascript: bool
+) -> None:
+    """The new codes download as a text file and print on their own, with or without
+    JavaScript; reloading the page neither makes a new set nor shows these again."""
+    codes = join_in_browser(page, live_server)
+    assert page.url == live_server + "/recovery-codes"
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download them as a text file").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert [line for line in text.splitlines() if CODE.fullmatch(line)] == codes
+    assert download.value.suggested_filename == f"recovery-codes-{PSEUDONYM}.txt"
+
+    page.emulate_media(media="print")
+    expect(page.get_by_role("list", name="Recovery codes")).to_be_visible()
+    for hidden in (
+        page.get_by_role("button", name="Continue"),
+        page.get_by_role("button", name="Download them as a text file"),
+        page.get_by_role("link", name="Quick exit"),
+        site_nav(page),
+    ):
+        expect(hidden).to_be_hidden()
+    page.emulate_media(media="screen")
+
+    page.reload()
+    expect(page).to_have_url(live_server + "/settings#recovery")
+    expect(page.get_by_role("list", name="Recovery codes")).to_have_count(0)
+    assert not [code for code in codes if code in page.content()]
+
+
+@pytest.mark.parametrize("javascript", WITH_AND_WITHOUT_JS)
+def test_a_refused_join_opens_on_a_summary_of_every_problem(
+    live_server: str, page: Page, javascript: bool
+) -> None:
+    """Three problems at once: the page opens with the focus on a list of all three, which a
+    screen reader reads by its heading; each links to its field."""
+    page.goto(live_server + "/join")
+    submit_join(page, "admin", "short", "different")
+
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    expect(summary).to_have_accessible_name("Please check these 3 things")
+    expect(summary.get_by_role("link")).to_have_count(3)
+    summary.get_by_role("link", name=re.compile("not the same")).click()
+    expect(page.get_by_label("Password again")).to_be_focused()
 
 
 def test_join_with_the_keyboard_alone(app: Flask, live_server: str, page: Page) -> None:

@@ -106,6 +106,7 @@ def test_after_joining_a_guest_comes_back_to_the_story_form(app):
             "password_again": PASSWORD,
             "csrf_token": token,
         },
+        follow_redirects=True,
     )
     assert codes_page.status_code == 200
     assert len(shown_codes(html_of(codes_page))) > 0

@@ -1,9 +1,10 @@
 """`forum seed-demo`: demo stories and nested replies for trying the forum out, added once."""
 
 from sqlalchemy import select
-from support.content import thread_url
+from support.content import start_thread, thread_of, thread_url
+from support.members import make_member
 from support.pages import parse
-from support.rows import count
+from support.rows import count, fresh
 
 from forum.database import db
 from forum.models import Post, Thread, ThreadKind, User
@@ -72,3 +73,24 @@ def test_every_demo_members_profile_opens_from_their_byline(cli, client):
         response = client.get(f"/u/{name}")
         assert response.status_code == 200, name
         assert parse(response.get_data(as_text=True)).find("h1").text == name
+
+
+def test_seed_demo_leaves_a_members_name_to_them_and_says_so(cli, client):
+    """A member called Wren (a demo name), and one called "Sl0w_steps" (too close to another):
+    the demo members get names of their own, the command says which, and nothing breaks."""
+    wren = make_member("Wren")
+    close = make_member("Sl0w_steps")
+    story = start_thread(title="My own story", author=wren)
+
+    result = cli.invoke(args=["seed-demo"])
+
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert "'Wren' (or close to it): its demo member is 'Wren_demo'" in result.output
+    assert "'slow_steps' (or close to it): its demo member is 'slow_steps_demo'" in result.output
+    assert "Demo stories and replies added." in result.output
+    assert fresh(User, wren.id).pseudonym == "Wren" and fresh(User, close.id).password_hash != "!"
+    demo_replies = db.session.scalars(select(Post).where(Post.author_id == wren.id)).all()
+    assert [post.id for post in demo_replies] == [story.id], "no demo post is put on Wren"
+    assert client.get("/u/Wren_demo").status_code == 200
+    assert thread_of(story).last_activity_at == story.created_at, "a real thread keeps its time"

@@ -323,6 +323,8 @@ EXPECTED: dict[str, Row | dict[str, Row]] = {
     "accounts.logout": anyone,
     "accounts.recover": anyone,
     "accounts.codes_kept": signed_in_only,
+    "accounts.codes": signed_in_only,  # with none waiting, a member is sent to their settings
+    "accounts.download_codes": signed_in_only,
     "settings.index": signed_in_only,
     "settings.export": signed_in_only,
     "settings.change_password": signed_in_only,
@@ -372,6 +374,7 @@ FORMS: dict[str, dict | Callable[[Target], dict]] = {
         **{f"codes-{i}": code for i, code in enumerate(t.codes)},
         "kept": "y",
     },
+    "accounts.download_codes": lambda t: {f"codes-{i}": code for i, code in enumerate(t.codes)},
     "posting.new_story": lambda t: {
         "title": "A long winter",
         "body": "I finally talked to someone.",
@@ -410,7 +413,7 @@ FORMS: dict[str, dict | Callable[[Target], dict]] = {
     },
 }
 # The twin sending these needs recovery codes of its own.
-NEEDS_CODES = {"accounts.recover", "accounts.codes_kept"}
+NEEDS_CODES = {"accounts.recover", "accounts.codes_kept", "accounts.download_codes"}
 # Sent as htmx sends them: these answer with the post as it stands, or 403 when refused.
 AS_HTMX = {
     "moderation.remove",

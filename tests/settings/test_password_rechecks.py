@@ -29,7 +29,7 @@ def change_password(client, current: str):
 
 
 def new_codes(client, password: str):
-    return settings_post(client, "recovery-codes", {"password": password})
+    return settings_post(client, "recovery-codes", {"password": password}, follow_redirects=True)
 
 
 def delete_account(client, password: str, **fields):

@@ -50,7 +50,7 @@ def test_settings_pages_are_never_cached(client, codes):
         client.get("/settings"),
         client.get("/settings/export"),
         settings_post(client, "bio", {"bio": "x" * 501}),
-        settings_post(client, "recovery-codes", {"password": PASSWORD}),
+        settings_post(client, "recovery-codes", {"password": PASSWORD}, follow_redirects=True),
     ]
 
     for response in responses:
@@ -192,7 +192,9 @@ def test_new_recovery_codes_need_the_password(client, codes):
 
 def test_new_recovery_codes_replace_the_old_ones(client, app, codes):
     """The new set is shown once; every old code stops working, every new one works."""
-    response = settings_post(client, "recovery-codes", {"password": PASSWORD})
+    response = settings_post(
+        client, "recovery-codes", {"password": PASSWORD}, follow_redirects=True
+    )
 
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -207,7 +209,8 @@ def test_new_recovery_codes_replace_the_old_ones(client, app, codes):
 
 def test_the_new_codes_page_can_confirm_the_new_codes(client, codes):
     """Ticking the box under a new set confirms that set."""
-    html = settings_post(client, "recovery-codes", {"password": PASSWORD}).get_data(as_text=True)
+    made = settings_post(client, "recovery-codes", {"password": PASSWORD}, follow_redirects=True)
+    html = made.get_data(as_text=True)
     data = {n: e.get("value") or "" for n, e in form_inputs(html).items() if n != "submit"}
     data["kept"] = "y"
 

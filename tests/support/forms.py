@@ -73,6 +73,8 @@ def log_in(
 
 
 def join(client: FlaskClient, pseudonym: str, password: str = PASSWORD, again: str | None = None):
+    """Join, and land where the browser lands: the page of recovery codes (after a redirect),
+    or the refused form."""
     return submit(
         client,
         "/join",
@@ -81,6 +83,7 @@ def join(client: FlaskClient, pseudonym: str, password: str = PASSWORD, again: s
             "password": password,
             "password_again": password if again is None else again,
         },
+        follow_redirects=True,
     )
 
 

@@ -98,6 +98,17 @@ def test_guests_get_no_cookie(client, pages, name):
 
 
 @pytest.mark.own_app
+@pytest.mark.parametrize("name", GUEST_PAGES)
+def test_every_page_describes_itself_to_search_engines(client, pages, name):
+    """A meta description, so a search result says what the forum is (Lighthouse's SEO)."""
+    page = parse(client.get(pages[name]).get_data(as_text=True))
+
+    descriptions = [m for m in page.iter("meta") if m.get("name") == "description"]
+    assert len(descriptions) == 1
+    assert "peer-support community" in descriptions[0].get("content")
+
+
+@pytest.mark.own_app
 def test_a_server_error_sets_no_cookie_either(client, pages):
     response = client.get(pages["broken"])
 
@@ -177,6 +188,10 @@ def test_missing_things_get_the_site_styled_not_found_page(client, url):
     assert "/static/css/forum.css" in stylesheets(page)
     assert page.find("main").find("a").get("href") == "/"
     assert "Traceback" not in html
+    # Neutral, not an alarm: no alert for a screen reader to shout, no red "error" style.
+    main = page.find("main")
+    assert not [e for e in main.iter() if e.get("role") in ("alert", "alertdialog")]
+    assert not [e for e in main.iter() if "error" in e.classes]
 
 
 def test_an_htmx_request_for_a_missing_page_gets_a_small_error_partial(client):
@@ -187,6 +202,7 @@ def test_an_htmx_request_for_a_missing_page_gets_a_small_error_partial(client):
     assert response.status_code == 404
     assert "<html" not in html
     assert "We couldn&#39;t find that page" in html or "We couldn't find that page" in html
+    assert 'role="status"' in html, "swapped into a page, it is announced, politely"
 
 
 @pytest.mark.parametrize("suffix", ["", "-wrong-slug", "-my", "-MY-STORY"])
