@@ -40,6 +40,9 @@ class RemoveForm(FlaskForm):
         "Reason",
         choices=[SelectChoice(reason.value, reason.label) for reason in RemovalReason],
         validators=[InputRequired("Choose a reason.")],
+        # A reason is always chosen (the first is selected), so the browser's check would add
+        # nothing; and HTML allows `required` on a select only if its first option is empty.
+        render_kw={"required": False},
     )
     note = StringField(
         "Note for “Other”",

@@ -231,7 +231,7 @@ def test_the_log_is_paged_with_older_actions(town):
 
     assert len(entries) == LOG_PAGE_SIZE
     assert more.text == "Older actions"
-    assert more.get("hx-get") == more.get("href")
+    assert more.get("data-hx-get") == more.get("href")
 
     older = guest.get(more.get("href"))
     older_entries = log_entries(html_of(older))

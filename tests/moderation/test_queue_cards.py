@@ -363,7 +363,7 @@ def report_oldest_first(posts: list[Post], reporter) -> None:
 def more(client, tree: Element, section: str) -> Element:
     """The next page of `section`, as htmx asks for it in place of the "More" link."""
     link = tree.by_id(f"more-{section}").find("a")
-    response = client.get(link.get("hx-get"), headers=PARTIAL)
+    response = client.get(link.get("data-hx-get"), headers=PARTIAL)
     assert response.status_code == 200
     return parse(html_of(response))
 
@@ -404,7 +404,7 @@ def test_every_id_in_a_card_of_a_later_page_starts_with_the_cards_own(town):
     inner = [e.get("id") for e in card.iter() if e.get("id") and e is not card]
     assert inner and all(id_.startswith(f"{key}-") for id_ in inner)
     for form in card.iter("form"):
-        assert form.get("hx-target") == f"#{key}"
+        assert form.get("data-hx-target") == f"#{key}"
         [sent] = [i.get("value") for i in form.iter("input") if i.get("name") == "card"]
         assert sent == key
 

@@ -78,7 +78,7 @@ def every_page(client, section: str) -> list[list[Element]]:
     tree = page(client, "/mod")
     pages = [items_in(tree, section)]
     while (link := more_link(tree, section)) is not None:
-        assert link.get("hx-get") == link.get("href")
+        assert link.get("data-hx-get") == link.get("href")
         tree = page(client, link.get("href"))
         pages.append(items_in(tree, section))
     return pages
@@ -123,10 +123,10 @@ def test_with_htmx_more_reports_answers_the_next_items_in_place_of_the_link(town
     report_each(replies(town, 60), town.author)
     moderator = town.device(town.moderator)
     link = more_link(page(moderator, "/mod"), "reports")
-    assert link.get("hx-target") == "#more-reports"
-    assert link.get("hx-swap") == "outerHTML"
+    assert link.get("data-hx-target") == "#more-reports"
+    assert link.get("data-hx-swap") == "outerHTML"
 
-    response = moderator.get(link.get("hx-get"), headers=PARTIAL)
+    response = moderator.get(link.get("data-hx-get"), headers=PARTIAL)
 
     assert response.status_code == 200
     assert "<html" not in html_of(response) and "<h2" not in html_of(response)

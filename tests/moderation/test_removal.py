@@ -239,7 +239,7 @@ def test_the_thread_page_gives_moderators_a_plain_form_for_each_post(town):
         ]
         assert len(forms) == 1, post
         assert forms[0].get("method") == "post"
-        assert forms[0].get("hx-post") == forms[0].get("action")
+        assert forms[0].get("data-hx-post") == forms[0].get("action")
         options = {o.get("value") for o in forms[0].iter("option")}
         assert options == {reason.value for reason in RemovalReason}
 

@@ -138,9 +138,10 @@ def test_htmx_gets_the_link_alone(town):
     (item,) = tree.elements
     assert item.tag == "li" and item.get("id") == "moderation-link"
     # It asks again by itself, and only the link it brings back is swapped in.
-    assert item.get("hx-get") == "/mod/waiting"
-    assert item.get("hx-trigger", "").startswith("every ")
-    assert item.get("hx-select-oob") == "#moderation-link" and item.get("hx-swap") == "none"
+    assert item.get("data-hx-get") == "/mod/waiting"
+    assert item.get("data-hx-trigger", "").startswith("every ")
+    assert item.get("data-hx-select-oob") == "#moderation-link"
+    assert item.get("data-hx-swap") == "none"
     assert " ".join(item.text.split()) == "Moderation (1 may be at risk)"
     assert "HX-Request-Type" in response.headers.get("Vary", "")
 

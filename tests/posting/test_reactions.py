@@ -77,7 +77,7 @@ def test_a_member_sees_the_three_supportive_buttons_and_nothing_else(harbours_ph
         assert all(b.get("aria-pressed") == "false" for b in shown.values())
         for form in bar(tree, post).iter("form"):
             assert form.get("method") == "post" and form.get("action") == react_url(post)
-            assert form.get("hx-post") == react_url(post)
+            assert form.get("data-hx-post") == react_url(post)
 
 
 def test_nothing_on_a_thread_scores_or_ranks(harbours_phone, story):

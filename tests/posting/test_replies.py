@@ -149,8 +149,8 @@ def test_htmx_asks_for_the_reply_form_alone(harbours_phone, story):
     tree = parse(html)
     assert card(tree, story.id) is None, "the post is on the page already"
     form = writing_form(tree)
-    assert form.get("hx-post") == form.get("action") == reply_url(story.id)
-    assert form.get("hx-target") == f"#reply-slot-{story.id}"
+    assert form.get("data-hx-post") == form.get("action") == reply_url(story.id)
+    assert form.get("data-hx-target") == f"#reply-slot-{story.id}"
     assert "data-focus-here" in tree.by_id(f"reply-{story.id}-body").attrs
     assert "HX-Request-Type" in response.headers.get("Vary", "")
 
@@ -170,8 +170,8 @@ def test_a_reply_sent_with_htmx_comes_back_ready_to_insert(harbours_phone, story
     tree = parse(html)
     statuses = [e.text for e in tree.iter() if e.get("role") == "status"]
     assert statuses == ["Sent. Everyone can read it now."]
-    wrapper = next(e for e in tree.iter() if e.get("hx-swap-oob", "").startswith("beforeend"))
-    assert wrapper.get("hx-swap-oob") == f"beforeend:#replies-{story.id}"
+    wrapper = next(e for e in tree.iter() if e.get("data-hx-swap-oob", "").startswith("beforeend"))
+    assert wrapper.get("data-hx-swap-oob") == f"beforeend:#replies-{story.id}"
     item = wrapper.elements[0]
     assert item.tag == "li"
     assert item.elements[0].get("id") == f"p{new.id}"
@@ -179,7 +179,7 @@ def test_a_reply_sent_with_htmx_comes_back_ready_to_insert(harbours_phone, story
     assert item.elements[0].find("p", class_="sent") is not None, "said beside the reply"
     assert item.by_id(f"replies-{new.id}") is not None, "the new reply can take replies too"
     heading = tree.by_id("replies-heading")
-    assert heading.get("hx-swap-oob") == "true"
+    assert heading.get("data-hx-swap-oob") == "true"
     assert heading.text == f"{before + 1} replies"
 
 
@@ -190,7 +190,7 @@ def test_the_first_reply_sent_with_htmx_says_1_reply(harbours_phone, wren):
     tree = parse(html_of(send_reply(harbours_phone, lonely.id, "Hi!", headers=PARTIAL)))
 
     assert tree.by_id("replies-heading").text == "1 reply"
-    assert tree.by_id("no-replies").get("hx-swap-oob") == "true"
+    assert tree.by_id("no-replies").get("data-hx-swap-oob") == "true"
 
 
 def test_a_refused_htmx_reply_comes_back_as_the_form_with_its_message(harbours_phone, story):
@@ -231,8 +231,8 @@ def test_every_post_with_an_inline_reply_button_has_a_list_for_its_replies(app, 
     tree = page(reader, f"/p/{chain[1].id}")
 
     for link in tree.iter("a"):
-        if link.get("hx-get", "").endswith("/reply"):
-            post_id = link.get("hx-get").split("/")[2]
+        if link.get("data-hx-get", "").endswith("/reply"):
+            post_id = link.get("data-hx-get").split("/")[2]
             assert tree.by_id(f"replies-{post_id}") is not None, post_id
 
 

@@ -323,9 +323,12 @@ def unsafe_in_page(html: str) -> list[str]:
             found.append(f"<meta http-equiv={element.get('http-equiv')!r}>")
         for name, value in element.attrs.items():
             value = value or ""
-            # The forum writes no inline handler (its CSP forbids them) and no hx-on or
-            # data-hx attribute (htmx needs eval for hx-on): any on a page came from a member.
-            if name.startswith(("on", "hx-on", "data-hx", "hx-vals")) or name == "hx-partial":
+            # The forum writes no inline handler (its CSP forbids them), no hx-on (htmx needs
+            # eval for it) and no hx-vals, with or without htmx's data- prefix: any on a page
+            # came from a member.
+            if name.startswith(
+                ("on", "hx-on", "data-hx-on", "hx-vals", "data-hx-vals")
+            ) or name in ("hx-partial", "data-hx-partial"):
                 found.append(f"<{element.tag} {name}={value!r}>")
             loads = name in LOADING or name.startswith(("hx-", "data-hx", "hx:"))
             if loads and (injected(value) or runs_script(value)):

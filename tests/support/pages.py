@@ -262,7 +262,7 @@ def csrf_token_in(page: Element | str) -> str:
     if field is not None and field.get("value"):
         return field.get("value")
     body = tree.find("body")
-    headers = body.get("hx-headers:inherited") if body is not None else None
+    headers = body.get("data-hx-headers:inherited") if body is not None else None
     match = re.search(r'"X-CSRFToken": "([^"]+)"', headers or "")
     assert match, "the page gives no CSRF token"
     return match.group(1)

@@ -14,6 +14,9 @@ HOSTILE = [
     '<p hx-get="/logout" hx-trigger="load">hi</p>',
     '<form hx-post="/delete"><button>go</button></form>',
     '<a href="/" hx-on:click="steal()">x</a>',
+    # htmx reads its attributes with a data- prefix too.
+    '<p data-hx-get="/logout" data-hx-trigger="load">hi</p>',
+    '<a href="/" data-hx-on:click="steal()">x</a>',
     '<iframe src="https://evil.example"></iframe>',
     "<style>body { display: none }</style>",
     "[click me](javascript:alert(1))",
@@ -43,7 +46,7 @@ def test_nothing_typed_can_run_script_or_drive_htmx(text):
         assert element.tag not in {"script", "iframe", "style", "form", "img", "object"}
         for name, value in element.attrs.items():
             assert not name.startswith("on"), element
-            assert not name.startswith("hx-"), element
+            assert not name.startswith(("hx-", "data-")), element
             assert name != "style", element
             if name in ("href", "src"):
                 assert value.lower().startswith(("https:", "http:", "mailto:", "/", "#")), value
