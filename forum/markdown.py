@@ -6,6 +6,7 @@ another host. Images are never embedded (a remote image is a tracking pixel): th
 """
 
 import importlib
+from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
@@ -48,6 +49,13 @@ _md = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(["table",
 _md.add_render_rule("image", _image_as_link)
 
 
+# The last few texts rendered, so that a post can be rendered before its request takes the
+# database's write lock and stored, inside it, without rendering again (forum/posting/views.py).
+# At most 20,000 characters each, a few hundred kilobytes of HTML at worst.
+RECENT_RENDERS = 16
+
+
+@lru_cache(maxsize=RECENT_RENDERS)
 def render_markdown(text: str, heading_offset: int = 0) -> str:
     """Sanitised HTML for a Markdown text.
 

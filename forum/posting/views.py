@@ -58,6 +58,7 @@ def _compose(kind: ThreadKind, form: ComposeForm):
         # Without JavaScript, Preview sends the whole form: show it again, with the preview.
         preview = preview_of(form.body.data or "", form.content_warning)
     elif form.validate_on_submit():
+        render_before_writing(form.body.data)
         sent = already_sent(form)
         if sent is not None:
             return redirect(post_url(sent, get_thread_or_404(sent.thread_id)), 303)
@@ -132,6 +133,16 @@ def preview_of(text: str, warning: str | None) -> dict:
     return {"preview": render_markdown(text, MEMBER_HEADING_OFFSET), "warning": warning}
 
 
+def render_before_writing(text: str) -> None:
+    """Render a post's text now, with no transaction open: on SQLite a form's transaction holds
+    the write lock from its first query, and the costliest Markdown a post may hold takes a
+    noticeable part of a second to render, which every other writer would wait for. The post
+    then finds its text rendered (forum.markdown keeps the last few renders). Whatever was read
+    before is read again, and checked again, in the transaction that writes."""
+    end_transaction()
+    render_markdown(text, MEMBER_HEADING_OFFSET)
+
+
 @bp.route("/p/<id:post_id>/reply", methods=["GET", "POST"])
 @login_required
 def reply(post_id: int):
@@ -146,6 +157,8 @@ def reply(post_id: int):
         form.anonymous.data = current_user.post_anonymously_by_default
     refused = None
     if form.validate_on_submit():
+        render_before_writing(form.body.data)
+        parent, thread = readable_post(post_id)
         new_reply = already_sent(form)
         if new_reply is None:
             # Refused while it was being written (locked, removed ...): say why, keep the text.
@@ -229,6 +242,8 @@ def edit(post_id: int):
         if opening and not form.title.data:
             form.title.errors.append("Please give it a title.")
         else:
+            render_before_writing(form.body.data)
+            post, thread = post_to_act_on(Act.EDIT, post_id)
             grace = timedelta(seconds=current_app.config["EDIT_GRACE_SECONDS"])
             if opening:
                 post.edit_opening(
