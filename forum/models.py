@@ -17,6 +17,7 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
     select,
+    text,
     update,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -401,6 +402,13 @@ class Post(db.Model):
     __table_args__ = (
         # A thread page reads one thread's posts in path order.
         Index("ix_post_thread_path", "thread_id", "path"),
+        # The few posts waiting for a moderator, found without reading every post.
+        Index(
+            "ix_post_waiting",
+            "id",
+            sqlite_where=text("awaiting_approval"),
+            postgresql_where=text("awaiting_approval"),
+        ),
     )
 
     @property
@@ -672,6 +680,18 @@ class Report(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolution: Mapped[str | None] = mapped_column(String(30))
+
+    __table_args__ = (
+        # The queue and the count in every moderator's header read the open reports only.
+        Index(
+            "ix_report_open_post",
+            "post_id",
+            sqlite_where=text("resolved_at IS NULL"),
+            postgresql_where=text("resolved_at IS NULL"),
+        ),
+        # The day's reports by one member, counted at each report (forum/moderation/reports.py).
+        Index("ix_report_reporter_created", "reporter_id", "created_at"),
+    )
 
 
 class Suspension(db.Model):

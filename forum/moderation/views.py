@@ -275,7 +275,15 @@ def _one_click(post_id: int, action, done: Callable[[Post, Any], str]):
 
 @bp.post("/posts/<id:post_id>/restore")
 def restore(post_id: int):
-    return _one_click(post_id, actions.restore_post, lambda post, _: "Restored.")
+    return _one_click(post_id, actions.restore_post, lambda post, _: _restored(post))
+
+
+def _restored(post: Post) -> str:
+    if waits(post):  # removed while it waited: it waits again
+        return (
+            "Restored: it is waiting for approval again, so only its author and moderators see it."
+        )
+    return "Restored: everyone can read it again."
 
 
 def _dismissed(post: Post, closed: int) -> str:

@@ -22,6 +22,7 @@ from support.moderation import (
 from support.pages import html_of, notice, page, parse
 from support.rows import fresh
 
+from forum.database import db
 from forum.models import Post, RemovalReason, Thread
 
 REMOVED_TEXT_SUMMARY = "Removed text (moderators only)"
@@ -52,7 +53,8 @@ def test_a_moderator_removes_and_restores_a_reply_with_each_reason(town, reason)
     assert ANSWER_BODY in under.text
     assert [(a.action, a.reason) for a in actions()] == [("remove", reason.value)]
 
-    assert "Restored." in notice(flashed(moderator, restore(moderator, town.harsh)))
+    said = notice(flashed(moderator, restore(moderator, town.harsh)))
+    assert "Restored: everyone can read it again." in said
 
     restored = fresh(Post, town.harsh.id)
     assert (restored.removed_at, restored.removal_reason, restored.removal_note) == (None,) * 3
@@ -337,3 +339,17 @@ def test_a_removal_made_is_answered_as_made(town, monkeypatch, htmx):
 
     assert response.status_code == (200 if htmx else 303)
     assert fresh(Post, town.harsh.id).removed_at is not None
+
+
+def test_restoring_a_post_removed_while_it_waited_says_it_waits_again(town):
+    """Removal doesn't approve: restored, the post goes back to waiting, and the moderator
+    is told so rather than that it is up."""
+    moderator = town.device(town.moderator)
+    waiting = town.story.reply(town.another, "My first words here.", awaiting_approval=True)
+    db.session.commit()
+    remove(moderator, waiting)
+
+    said = notice(flashed(moderator, restore(moderator, waiting)))
+
+    assert "waiting for approval again" in said and "everyone" not in said
+    assert fresh(Post, waiting.id).awaiting_approval

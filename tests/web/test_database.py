@@ -5,7 +5,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from support.content import start_thread
 from support.members import make_member
@@ -117,3 +117,24 @@ def test_migrations_go_down_to_nothing_and_back_up(app):
     assert restored >= TABLES
     start_thread(title="After the round trip", author=make_member("wren"))
     assert db.session.scalar(select(func.count()).select_from(Thread)) == 1
+
+
+def test_the_reply_count_migration_counts_only_replies_everyone_can_read(app):
+    """Counts kept before revision 0004 took every reply written, waiting and removed ones
+    included: the migration counts each thread again."""
+    author = make_member("wren")
+    opening = start_thread(author=author)
+    published = opening.reply(author, "Published")
+    opening.reply(author, "Waiting", awaiting_approval=True)
+    removed = opening.reply(author, "Removed")
+    removed.removed_at = removed.created_at
+    db.session.execute(update(Thread).values(reply_count=3))  # as counted before
+    db.session.commit()
+    assert published.counts_as_reply
+    db.session.remove()
+
+    downgrade(revision="0003_sign_ins")
+    upgrade()
+    db.session.remove()
+
+    assert db.session.scalar(select(Thread.reply_count)) == 1
