@@ -20,9 +20,9 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
+
+from serving import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -139,22 +139,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         pages, cookies = build_dataset(Path(folder) / "forum.db")
-        port = 5391
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder}/forum.db"}
-        gunicorn = str(Path(sys.executable).parent / "gunicorn")
-        server = subprocess.Popen(
-            [gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "8",
-             "forum:create_app()"],
-            cwd=ROOT, env=env, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(100):  # up to 10 s for the server to come up
-                try:
-                    urllib.request.urlopen(base + "/healthz", timeout=2).close()
-                    break
-                except OSError:
-                    time.sleep(0.1)
+        with serving(Path(folder) / "forum.db", SECRET_KEY) as base:
             print(f"{'reader':<11}{'page':<22}" + "".join(f"{c:>16}" for c in CATEGORIES))
             problems = []
             for reader, names in READERS.items():
@@ -167,9 +152,6 @@ def main() -> None:
                     print(f"{reader:<11}{name:<22}" + "".join(f"{s:>16}" for s in scores))
                     problems += [f"{reader} {name}: {audit}" for audit in failing_audits(result)]
             print("\n".join(["", "Audits that didn't pass:", *problems] if problems else []))
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
 
 
 if __name__ == "__main__":

@@ -12,14 +12,14 @@ Only loopback is ever contacted; every loop is bounded.
 import argparse
 import gzip
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from serving import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -57,12 +57,6 @@ def build_dataset(database: Path, threads: int, replies: int) -> str:
     return path
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def fetch(url: str) -> bytes:
     with urllib.request.urlopen(url, timeout=10) as response:
         return response.read()
@@ -88,21 +82,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         database = Path(folder) / "bench.db"
         thread_path = build_dataset(database, args.threads, args.replies)
-        port = free_port()
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "bench"}
-        server = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1",
-             "--threads", "8", "forum:create_app()"],
-            cwd=ROOT, env=env, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(100):  # up to 10 s for the server to come up
-                try:
-                    fetch(base + "/healthz")
-                    break
-                except OSError:
-                    time.sleep(0.1)
+        with serving(database, "bench") as base:
             htmx = fetch(base + "/vendor/htmx/4.0.1/htmx.min.js")
             css = fetch(base + "/static/css/forum.css")
             print(f"dataset: {args.threads} threads, one thread with {args.replies} replies")
@@ -120,9 +100,6 @@ def main() -> None:
                 p95 = statistics.quantiles(timings, n=20)[-1]
                 print(f"{name:<34}{size:>9}{gz:>8}{statistics.median(timings):>9.1f}"
                       f"{p95:>9.1f}{max(timings):>9.1f}")  # fmt: skip
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
 
 
 if __name__ == "__main__":

@@ -30,14 +30,7 @@ MODERATOR_SEES = "Waiting for a moderator: not public yet."
 JUST_SENT = "Sent. A moderator will look at it before others can see it."
 
 
-@pytest.fixture(autouse=True)
-def first_posts_wait(app):
-    app.config["FIRST_POSTS_NEED_APPROVAL"] = 2
-
-
-@pytest.fixture
-def newcomer(town):
-    return make_member("Newcomer")
+pytestmark = pytest.mark.usefixtures("first_posts_wait")
 
 
 def pending_note(tree, post) -> str:

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from support.clients import PARTIAL
 from support.content import reply, start_thread
 from support.forms import send_reply
-from support.members import make_member
 from support.moderation import (
     actions,
     approve,
@@ -38,14 +37,7 @@ CRISIS = "Some nights I want to die, and I can't see a way through any more."
 STILL_WAITING = "The post is still waiting for approval: only its author and moderators see it."
 
 
-@pytest.fixture(autouse=True)
-def first_posts_wait(app):
-    app.config["FIRST_POSTS_NEED_APPROVAL"] = 2
-
-
-@pytest.fixture
-def newcomer(town):
-    return make_member("Newcomer")
+pytestmark = pytest.mark.usefixtures("first_posts_wait")
 
 
 def at_risk_first_post(town, newcomer) -> Post:

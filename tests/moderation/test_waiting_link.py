@@ -39,11 +39,6 @@ def at_risk_post(parent, author, *, awaiting_approval: bool = False):
     return post
 
 
-@pytest.fixture
-def newcomer(town):
-    return make_member("Newcomer")
-
-
 def test_nothing_waiting_is_a_plain_link(town):
     assert posts_waiting_for_moderators() == WaitingPosts(at_risk=0, others=0)
     assert moderation_link(town.device(town.moderator)) == "Moderation"
