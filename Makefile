@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # pytest-xdist worker processes for `make test`: one per CPU core (`TEST_WORKERS=0`: none).
 TEST_WORKERS ?= auto
 
-.PHONY: setup java run test screenshots lint format seed-demo clean
+.PHONY: setup java run test bench screenshots lint format seed-demo clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -57,6 +57,12 @@ run: setup
 # tests left on one worker don't keep the other idle at the end.
 test: setup java
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+
+## Speed beside the ceilings of the stack (bench/speed.py: a dataset, gunicorn with 2 sync
+## workers, wrk, interleaved rounds), written to bench/README.md. A few minutes.
+bench: setup
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y -q wrk
+	$(BIN)/python bench/speed.py $(BENCH_ARGS)
 
 ## Pictures of the main pages, light and dark, phone and desktop, in test-results/screenshots/
 ## for a person to review (left out of `make test`).
