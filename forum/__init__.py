@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import cli, config, web
+from . import changes, cli, config, web
 from .accounts.views import bp as accounts
 from .database import configure_postgresql, configure_sqlite
 from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
@@ -53,6 +53,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                 app.config["DATABASE_STATEMENT_TIMEOUT"],
             )
 
+    # What guests see, noted at every write, for their pages' validators (forum.web.conditional).
+    changes.track_changes()
     web.init_app(app)
     for blueprint in FEATURES:
         app.register_blueprint(blueprint)

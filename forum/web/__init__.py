@@ -4,7 +4,7 @@ Nothing here imports a feature."""
 
 from flask import Flask
 
-from . import assets, errors, headers, partials, templating, vendor
+from . import assets, conditional, errors, headers, partials, templating, vendor
 from .urls import IdConverter
 
 
@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     assets.init_app(app)
     vendor.init_app(app)
     headers.init_app(app)
+    conditional.init_app(app)
     partials.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
