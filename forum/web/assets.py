@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from flask import Flask, Response, abort, current_app, url_for
+from flask.sessions import SecureCookieSessionInterface
 
 # Fingerprinted: the same address always has the same bytes.
 FOR_A_YEAR = 31_536_000
@@ -130,7 +131,20 @@ def serve_static(filename: str) -> Response:
     return asset.response(PLAIN_MAX_AGE)
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's own, but for one thing: an immutable file is the same for every reader, so it
+    doesn't say `Vary: Cookie`. Flask adds that to any answer whose request looked at the
+    session, and Flask-Login looks at it after every request: a member's browser would then
+    fetch the stylesheet again whenever their cookie changes (after every message shown)."""
+
+    def save_session(self, app: Flask, session, response: Response) -> None:
+        super().save_session(app, session, response)
+        if response.cache_control.immutable:
+            response.vary.discard("cookie")  # lower case: how HeaderSet.discard finds it
+
+
 def init_app(app: Flask) -> None:
     app.extensions["assets"] = Assets(Path(app.static_folder))
+    app.session_interface = SessionInterface()
     # The same endpoint and address as Flask's own static route, served from memory.
     app.view_functions["static"] = serve_static

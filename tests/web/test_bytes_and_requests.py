@@ -117,6 +117,21 @@ def test_files_are_linked_by_their_content_and_kept_for_a_year(app, client, file
     assert "Set-Cookie" not in response.headers
 
 
+def test_a_members_browser_keeps_the_files_whatever_their_cookie(app, thread_page):
+    """The same bytes for everyone: not kept apart by cookie, or a member's browser would
+    fetch them again each time their cookie changes."""
+    member = signed_in(app, make_member("Wren"))
+    for address in (
+        static_address(app, "css/forum.css"),
+        static_address(app, "js/forum.js"),
+        f"/vendor/htmx/{app.config['HTMX_VERSION']}/htmx.min.js",
+    ):
+        response = member.get(address, headers=GZIP)
+        assert "cookie" not in vary(response), address
+        assert "accept-encoding" in vary(response), address
+    assert "cookie" in vary(member.get(thread_page)), "pages still say it"
+
+
 @pytest.mark.parametrize("filename", ["css/forum.css", "js/forum.js"])
 def test_files_are_compressed(client, filename):
     content = (ROOT / "static" / filename).read_bytes()
