@@ -12,8 +12,9 @@ each view to remember: the database session itself notes every change at flush t
   (a byline), so `SiteChange.everywhere` moves, and every thread page with it. It is not told
   thread by thread on purpose: moving the threads of one member's posts together would link
   their anonymous posts to them for anyone watching the validators.
-- A bulk UPDATE or DELETE (`session.execute(update(Thread)...)`) is noted as well: on threads,
-  the threads it touches; on posts, reactions or members, everywhere.
+- A bulk UPDATE or DELETE (`session.execute(update(Thread)...)`) is noted as well: an UPDATE
+  of threads, on the threads it touches; anything else on threads, posts, reactions or
+  members, everywhere.
 
 What guests can't see moves nothing: a post waiting for a moderator, written or edited, leaves
 every validator as it was (anyone watching them would otherwise learn that a new member's
@@ -116,7 +117,7 @@ def _note_bulk(state: ORMExecuteState) -> None:
         return
     mapper = state.bind_mapper
     entity = mapper.class_ if mapper is not None else None
-    if entity is Thread:
+    if entity is Thread and state.is_update:
         where = state.statement.whereclause
         query = select(thread_table.c.id)
         if where is not None:
@@ -124,7 +125,7 @@ def _note_bulk(state: ORMExecuteState) -> None:
         ids = set(state.session.connection().scalars(query))
         if ids:
             _touch_threads(state.session, ids, set())
-    elif entity in (Post, Reaction, User):
+    elif entity in (Thread, Post, Reaction, User):
         state.session.info[_EVERYWHERE] = True
 
 
