@@ -5,10 +5,10 @@ from typing import Any
 
 from flask import Flask
 
-from . import cli, config, web
+from . import changes, cli, config, web
 from .accounts.views import bp as accounts
 from .database import configure_postgresql, configure_sqlite
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from .moderation.views import bp as moderation
 from .moderation.views import public as moderation_public
 from .posting.views import bp as posting
@@ -34,6 +34,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     else:  # tests describe their whole configuration and touch no instance folder
         app.config.from_mapping(test_config)
 
+    # The first to register an after_request, so it runs last: it compresses the response as
+    # every other hook left it.
+    compress.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
@@ -50,6 +53,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                 app.config["DATABASE_STATEMENT_TIMEOUT"],
             )
 
+    # What guests see, noted at every write, for their pages' validators (forum.web.conditional).
+    changes.track_changes()
     web.init_app(app)
     for blueprint in FEATURES:
         app.register_blueprint(blueprint)

@@ -1,6 +1,7 @@
 """The Flask extensions, created unbound; `create_app` binds them to an app."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -10,6 +11,7 @@ from flask_wtf import CSRFProtect
 from .database import db
 
 babel = Babel()
+compress = Compress()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 migrate = Migrate()
@@ -23,4 +25,4 @@ def rate_limit_storage_answers() -> bool:
     return limiter.storage.check()
 
 
-__all__ = ["babel", "csrf", "db", "limiter", "login_manager", "migrate"]
+__all__ = ["babel", "compress", "csrf", "db", "limiter", "login_manager", "migrate"]

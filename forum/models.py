@@ -309,6 +309,10 @@ class Thread(db.Model):
     """Set when moderators remove the whole thread: it leaves every listing."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    """When anything a guest sees of this thread last changed: a post, an edit, a removal, a
+    reaction, a lock, an approval... Kept by `forum.changes` on every write, whatever writes;
+    a guest's copy of the thread's pages is current while it stays the same."""
     reply_count: Mapped[int] = mapped_column(default=0)
     """Replies everyone can read (`Post.counts_as_reply`), kept up with every change to one
     (`Post.keeping_count`) so that a listing needs no count per row. The thread page says the
@@ -356,6 +360,21 @@ class Thread(db.Model):
 
     def __repr__(self) -> str:
         return f"<Thread {self.id} {self.kind} {self.title!r}>"
+
+
+class SiteChange(db.Model):
+    """One row: how many times what guests see has changed anywhere (`forum.changes` counts
+    every write that changes it), so that a listing can tell a guest their copy is current
+    with one read of one row."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision: Mapped[int] = mapped_column(default=0)
+    """Counts every change guests can see, on any page."""
+    everywhere: Mapped[int] = mapped_column(default=0)
+    """Counts the changes that may show on any thread's page (a member's name or role, an
+    account deleted) and that aren't told thread by thread (`Thread.changed_at`)."""
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    """When `revision` last moved."""
 
 
 class Post(db.Model):

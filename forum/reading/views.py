@@ -11,6 +11,7 @@ from ..database import database_answers
 from ..extensions import rate_limit_storage_answers
 from ..models import ThreadKind
 from ..web.access import readable_post, readable_thread
+from ..web.conditional import site_unchanged, thread_unchanged
 from ..web.errors import RETRY_AFTER_SECONDS
 from ..web.forms import ConfirmForm
 from ..web.pagination import before_id_or_404, cursor_or_404
@@ -37,6 +38,8 @@ bp = Blueprint("reading", __name__)
 def home():
     """The pinned article first, then threads by last activity, a page at a time."""
     after = cursor_or_404()
+    if (not_modified := site_unchanged("home")) is not None:
+        return not_modified
     page = home_page(after, current_app.config["THREADS_PER_PAGE"])
     return render_page("reading/home.html", "thread_list_page", page=page, after=after)
 
@@ -45,6 +48,8 @@ def home():
 def stories():
     """Members' stories, by last activity, a page at a time."""
     after = cursor_or_404()
+    if (not_modified := site_unchanged("stories")) is not None:
+        return not_modified
     page = threads_by_activity(after, current_app.config["THREADS_PER_PAGE"], ThreadKind.STORY)
     return render_page("reading/stories.html", "thread_list_page", page=page, after=after)
 
@@ -63,6 +68,10 @@ def unanswered():
 def thread(thread_id: int, slug: str | None = None):
     """A thread: its article or story, then every reply as a nested tree."""
     thread = readable_thread(thread_id)
+    # A guest whose copy is current hears so before anything else is read (on the one address
+    # a page is served at: any other redirects there, or is a 404, as below).
+    if slug == thread.slug and (not_modified := thread_unchanged(thread)) is not None:
+        return not_modified
     posts = thread_posts(thread, current_user)
     children = children_by_parent(posts)
     if None not in children:  # the opening post waits for approval, and not for this reader
@@ -90,6 +99,8 @@ def post_in_context(post_id: int):
     post, thread = readable_post(post_id)
     if post.parent_id is None:
         return redirect(thread_url(thread))
+    if (not_modified := thread_unchanged(thread)) is not None:
+        return not_modified
     above = ancestors(post, current_user)
     below = subtree_posts(post, current_user)
     if not below or len(above) != len(post.ancestor_ids):
@@ -115,6 +126,8 @@ def profile(pseudonym: str):
     if pseudonym != user.pseudonym:
         return redirect(url_for(".profile", pseudonym=user.pseudonym), 301)
     before = before_id_or_404()
+    if (not_modified := site_unchanged("profile", user.id)) is not None:
+        return not_modified
     per_page = current_app.config["THREADS_PER_PAGE"]
     posts = named_posts(user.id, before, per_page)
     older = posts[per_page - 1][0].id if len(posts) > per_page else None

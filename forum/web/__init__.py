@@ -4,15 +4,16 @@ Nothing here imports a feature."""
 
 from flask import Flask
 
-from . import errors, headers, partials, templating, vendor
+from . import assets, conditional, errors, headers, partials, templating, vendor
 from .urls import IdConverter
 
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
-    app.config["HTMX_VERSION"] = vendor.htmx_version()
-    app.register_blueprint(vendor.bp)
+    assets.init_app(app)
+    vendor.init_app(app)
     headers.init_app(app)
+    conditional.init_app(app)
     partials.init_app(app)
     templating.init_app(app)
     errors.init_app(app)

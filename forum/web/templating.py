@@ -6,6 +6,7 @@ from flask_login import current_user
 from ..bylines import ShownAuthor, shown_author
 from ..models import Post, ReactionKind, Thread
 from ..policy import Act, is_author, is_staff, may
+from .assets import data_uri, static_url
 from .forms import remove_form
 from .notices import just_sent, messages_at, page_messages
 from .urls import post_url
@@ -29,6 +30,13 @@ def reader_is_staff() -> bool:
     return is_staff(current_user)
 
 
+def uses_htmx() -> bool:
+    """Whether pages load htmx for this reader: members reply, react and moderate in place;
+    a guest's page has nothing htmx would do that a plain link doesn't, so guests never
+    download it (it would be most of a guest's page weight)."""
+    return bool(current_user.is_authenticated)
+
+
 def reader_wrote(post: Post) -> bool:
     return is_author(current_user, post)
 
@@ -39,6 +47,9 @@ def author_for_reader(post: Post, thread: Thread, opening: Post) -> ShownAuthor:
 
 
 GLOBALS = {
+    "static_url": static_url,
+    "data_uri": data_uri,
+    "uses_htmx": uses_htmx,
     "post_url": post_url,
     "suspension_notice": suspension_notice,
     "tel_href": tel_href,

@@ -221,12 +221,15 @@ def test_deep_replies_fit_a_narrow_phone(app: Flask, live_server: str, page: Pag
 
 
 def test_older_conversations_load_in_place_with_htmx(
-    app: Flask, live_server: str, page: Page
+    app: Flask, live_server: str, page: Page, sign_in
 ) -> None:
+    """A member's pages have htmx: the next conversations come in place of the link."""
     app.config["THREADS_PER_PAGE"] = 3
     publish_article()
     titles = [thread.title for thread in reversed(conversations(7))]  # newest first
+    make_member("Wren")
     db.session.commit()
+    sign_in(page, "Wren")
 
     page.goto(live_server + "/")
     expect_listed(page, titles[:3])
@@ -245,6 +248,20 @@ def test_older_conversations_load_in_place_with_htmx(
     assert page.url == home_url
     # The pinned article stays where it was, once.
     expect(page.locator(".pinned .thread-item")).to_have_count(1)
+
+
+def test_a_guest_pages_with_plain_links(app: Flask, live_server: str, page: Page) -> None:
+    """A guest's page loads no htmx: "Older conversations" is a plain link to the next page."""
+    app.config["THREADS_PER_PAGE"] = 3
+    publish_article()
+    titles = [thread.title for thread in reversed(conversations(7))]
+    db.session.commit()
+
+    page.goto(live_server + "/")
+    assert page.evaluate("typeof htmx") == "undefined"
+    page.get_by_role("link", name="Older conversations").click()
+    expect(page).to_have_url(re.compile(r"/\?after=\d+-\d+$"))
+    expect_listed(page, titles[3:6])
 
 
 def test_older_conversations_work_without_javascript(
@@ -282,12 +299,13 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 def test_pages_load_nothing_from_elsewhere_and_log_no_errors(
-    app: Flask, live_server: str, page: Page
+    app: Flask, live_server: str, page: Page, browser: Browser, sign_in
 ) -> None:
     app.config["THREADS_PER_PAGE"] = 3
     publish_article()
     story = deep_thread()
     conversations(4)
+    make_member("Fern")
     db.session.commit()
 
     requests: list[str] = []
@@ -295,6 +313,15 @@ def test_pages_load_nothing_from_elsewhere_and_log_no_errors(
     errors = record_errors(page)
     page.add_init_script(CSP_RECORDER)
 
+    # A guest: the site's own files, no htmx.
+    page.goto(live_server + story.url)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("typeof htmx") == "undefined"
+    assert page.evaluate("window.__cspViolations") == []
+    assert not any("/vendor/htmx/" in url for url in requests)
+
+    # A member: htmx too, used in place.
+    sign_in(page, "Fern")
     page.goto(live_server + "/")
     page.wait_for_load_state("networkidle")
     assert page.evaluate("htmx.version") == "4.0.1"

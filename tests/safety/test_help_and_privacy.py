@@ -12,7 +12,7 @@ from support.config import forum_config
 from support.content import reply, start_thread, thread_of, thread_url
 from support.forms import log_in
 from support.members import make_member
-from support.pages import Element, page, parse
+from support.pages import Element, page, parse, static_address
 
 from forum import config, create_app
 from forum.accounts import limits
@@ -41,8 +41,8 @@ def shipped_resources() -> CrisisResources:
 
 def test_help_says_what_quick_exit_does_with_and_without_its_script(client):
     """Back may return to the forum when the Quick exit is a plain link: the page says so,
-    and the stylesheet shows it unless quick-exit.js marks the page as running (the browser
-    tests check which one shows)."""
+    and the stylesheet shows it unless the Quick exit script (in js/forum.js) marks the page as
+    running (the browser tests check which one shows)."""
     leaving = page(client, "/help").by_id("leaving-title").parent
     (with_script,) = leaving.find_all("span", class_="if-quick-exit-script")
     (without_script,) = leaving.find_all("span", class_="unless-quick-exit-script")
@@ -194,7 +194,7 @@ def every_page(app) -> list[str]:
     ]
 
 
-def assert_help_first_and_quick_exit(tree: Element, url: str) -> None:
+def assert_help_first_and_quick_exit(app, tree: Element, url: str) -> None:
     links = tree.find("body").find_all("a")
     assert links[0].get("href") == "/help", f"{url}: the first link is {links[0].get('href')}"
     assert links[0].text == "Need help now?"
@@ -206,14 +206,15 @@ def assert_help_first_and_quick_exit(tree: Element, url: str) -> None:
     # Reached right after the help link, before the skip link and the site's own navigation.
     assert links[1] is quick_exit[0], url
     scripts = [script.get("src") for script in tree.find_all("script")]
-    assert "/static/js/quick-exit.js" in scripts
+    # Quick exit's script is the site's one script, on every page.
+    assert static_address(app, "js/forum.js") in scripts
 
 
 def test_every_page_starts_with_help_then_quick_exit(app, client, every_page):
     app.config["QUICK_EXIT_URL"] = EXIT_URL
     for url in every_page:
         tree = page(client, url, status=404 if url == "/nope" else 200)
-        assert_help_first_and_quick_exit(tree, url)
+        assert_help_first_and_quick_exit(app, tree, url)
 
 
 def descriptions(tree: Element) -> list[str]:
@@ -249,11 +250,11 @@ def test_members_pages_have_them_too(app, client):
     make_member("quiet_reader")
     assert log_in(client, "quiet_reader").status_code == 303
     for url in ["/", "/settings", "/help", "/privacy", "/u/quiet_reader"]:
-        assert_help_first_and_quick_exit(page(client, url), url)
+        assert_help_first_and_quick_exit(app, page(client, url), url)
 
 
-def test_the_quick_exit_script_is_served_from_the_site(client):
-    with client.get("/static/js/quick-exit.js") as response:
+def test_the_quick_exit_script_is_served_from_the_site(app, client):
+    with client.get(static_address(app, "js/forum.js")) as response:
         script = response.get_data(as_text=True)
 
     assert response.status_code == 200

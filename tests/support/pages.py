@@ -291,3 +291,9 @@ def errors_in_form(page: Element | str, action: str) -> str:
 def reaction_forms(article: Element) -> list[Element]:
     """The reaction buttons' forms inside a post's card."""
     return [f for f in article.iter("form") if "/react" in (f.get("action") or "")]
+
+
+def static_address(app, filename: str) -> str:
+    """The address pages give static/`filename`: with its content's fingerprint."""
+    with app.test_request_context():
+        return app.jinja_env.globals["static_url"](filename)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from support.clients import PARTIAL, device
 from support.content import reply, start_thread, thread_of, thread_url
 from support.members import make_member
-from support.pages import Element, page, parse
+from support.pages import Element, page, parse, static_address
 
 from forum.database import db
 from forum.models import Thread, ThreadKind
@@ -17,7 +17,7 @@ from forum.web.vendor import HTMX_DIST, NODE_MODULES
 
 ROOT = NODE_MODULES.parent
 GUEST_PAGES = ["home", "older", "thread", "article", "post", "missing"]
-ALL_PAGES = [*GUEST_PAGES, "broken", "htmx", "stylesheet", "healthz"]
+ALL_PAGES = [*GUEST_PAGES, "broken", "htmx", "stylesheet", "script", "healthz"]
 NOT_FOUND = [
     "/t/4242",
     "/t/4242-a-story",
@@ -32,6 +32,7 @@ NOT_FOUND = [
     "/p/99999999999999999999",
     "/nope",
     "/static/nope.css",
+    "/static/css/nope.0123456789.css",
 ]
 
 
@@ -73,7 +74,8 @@ def pages(app, broken_route) -> dict[str, str]:
         "missing": "/t/4242",
         "broken": broken_route,
         "htmx": f"/vendor/htmx/{app.config['HTMX_VERSION']}/htmx.min.js",
-        "stylesheet": "/static/css/forum.css",
+        "stylesheet": static_address(app, "css/forum.css"),
+        "script": static_address(app, "js/forum.js"),
         "healthz": "/healthz",
     }
 
@@ -154,10 +156,12 @@ def test_pages_load_nothing_from_another_host(client, pages, name):
         if element.tag == "link" and element.get("href"):
             references.append((element.tag, element.get("href")))
 
-    assert ("script", pages["htmx"]) in references
-    assert ("link", "/static/css/forum.css") in references
+    assert ("script", pages["script"]) in references
+    assert ("link", pages["stylesheet"]) in references
     for tag, url in references:
         parts = urlsplit(url)
+        if parts.scheme == "data":  # the icon, inside the page itself
+            continue
         assert parts.scheme == "" and parts.netloc == "", f"<{tag}> loads {url}"
 
 
@@ -176,7 +180,7 @@ def test_pages_need_nothing_the_policy_would_block(client, pages, name):
 
 
 @pytest.mark.parametrize("url", NOT_FOUND)
-def test_missing_things_get_the_site_styled_not_found_page(client, url):
+def test_missing_things_get_the_site_styled_not_found_page(app, client, url):
     """A broken or mistyped link lands on a calm page of the site, with a way back."""
     response = client.get(url)
 
@@ -185,7 +189,7 @@ def test_missing_things_get_the_site_styled_not_found_page(client, url):
     page = parse(html)
     assert "Test Forum" in page.find("title").text
     assert page.find("h1").text == "We couldn't find that page"
-    assert "/static/css/forum.css" in stylesheets(page)
+    assert static_address(app, "css/forum.css") in stylesheets(page)
     assert page.find("main").find("a").get("href") == "/"
     assert "Traceback" not in html
     # Neutral, not an alarm: no alert for a screen reader to shout, no red "error" style.
@@ -220,7 +224,7 @@ def test_thread_addresses_redirect_permanently_to_the_canonical_one(client, app,
 
 
 @pytest.mark.own_app
-def test_a_server_error_shows_the_styled_page_without_details(client, pages):
+def test_a_server_error_shows_the_styled_page_without_details(app, client, pages):
     """A bug shows a kind, styled apology: no traceback, no internals, nothing half-saved."""
     response = client.get(pages["broken"])
 
@@ -229,7 +233,7 @@ def test_a_server_error_shows_the_styled_page_without_details(client, pages):
     page = parse(html)
     assert page.find("h1").text == "Something went wrong on our side"
     assert "Test Forum" in page.find("title").text
-    assert "/static/css/forum.css" in stylesheets(page)
+    assert static_address(app, "css/forum.css") in stylesheets(page)
     assert "Traceback" not in html
     assert "secret internal detail" not in html
     assert "RuntimeError" not in html

@@ -61,7 +61,8 @@ def test_guests_get_no_cookie_on_any_reading_page(app, site):
 
 def foreign(url: str | None) -> bool:
     parts = urlsplit(url or "")
-    return bool(parts.scheme or parts.netloc) and not url.startswith(("tel:", "sms:"))
+    # data: is inside the page itself (the icon): it loads nothing from anywhere.
+    return bool(parts.scheme or parts.netloc) and not url.startswith(("tel:", "sms:", "data:"))
 
 
 def loaded_elsewhere(html: str) -> list[str]:

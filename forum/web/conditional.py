@@ -1,0 +1,141 @@
+"""Returning readers: a guest's copy of a page that is still current costs one small answer,
+`304 Not Modified` with no body, decided before the page is rendered.
+
+Each page a guest reads carries a validator (a weak ETag) made of what the page shows: the
+thread's `changed_at` or the site's change counter (kept by `forum.changes` on every write),
+the code that renders it (every template, script and module, hashed at startup), the settings
+it shows (the site's name, the Quick exit address...), its shape (whole page or htmx part),
+and the time its relative moments ("3 hours ago") were worded in. Guest pages then say
+`Cache-Control: no-cache`: the browser asks every time, and mostly hears "yours is current".
+
+Members never get one: their pages show personal data and are `no-store` (forum.web.headers).
+Nor does a guest with a message waiting in their session (after logging out): the page must
+be rendered to show it.
+"""
+
+import hashlib
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from flask import Flask, Response, current_app, g, request, session
+from flask_login import current_user
+
+from ..changes import site_marks
+from ..database import db, utcnow
+from ..models import Thread
+from .partials import wants_partial
+
+ROOT = Path(__file__).resolve().parents[2]
+# What renders pages: a change to any of it is a new page for the same data.
+CODE = [ROOT / "forum", ROOT / "templates", ROOT / "static", ROOT / "migrations" / "versions"]
+# Settings that hold secrets, or that pages never show, are left out of every validator.
+NOT_SHOWN = ("SECRET", "KEY", "PASSWORD", "TOKEN", "URI", "STORAGE", "DATABASE")
+SHOWN_ANYWAY = ("QUICK_EXIT_URL",)
+
+# A relative moment ("3 minutes ago") is worded anew as time passes: a copy is current for as
+# long as the newest moment on it reads the same, to within its unit. The younger the newest
+# change, the finer the unit (babel words an age under an hour in minutes, under a day in
+# hours, then in days or more).
+WORDING_STEPS = [
+    (timedelta(hours=1), 60),
+    (timedelta(days=1), 3600),
+    (None, 86400),
+]
+
+
+def code_version(folders: list[Path]) -> str:
+    """One hash of every file that renders pages (compiled files left out)."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def shown_settings() -> str:
+    config = current_app.config
+    return repr(
+        sorted(
+            (name, repr(value))
+            for name, value in config.items()
+            if name in SHOWN_ANYWAY or not any(word in name for word in NOT_SHOWN)
+        )
+    )
+
+
+def wording_time(newest: datetime | None, now: datetime) -> str:
+    """The stretch of time the page's relative moments read the same in (to within a unit)."""
+    age = now - newest if newest is not None else timedelta.max
+    seconds = next(step for limit, step in WORDING_STEPS if limit is None or age < limit)
+    return f"{seconds}:{int(now.timestamp() // seconds)}"
+
+
+def reading_as_guest() -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and not current_user.is_authenticated
+        # A flashed message is shown once, by rendering the page.
+        and not session.get("_flashes")
+    )
+
+
+def validator(*shown: object, newest: datetime | None) -> str:
+    parts = [
+        current_app.extensions["code_version"],
+        shown_settings(),
+        "partial" if wants_partial() else "page",
+        wording_time(newest, utcnow()),
+        *map(repr, shown),
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+def unchanged(*shown: object, newest: datetime | None) -> Response | None:
+    """For a guest: `304 Not Modified` if the copy their browser holds shows the same as the
+    page would, now (`shown`: what the page depends on; `newest`: its latest moment). Else
+    None, and the page's answer carries the validator."""
+    if not reading_as_guest():
+        return None
+    etag = validator(*shown, newest=newest)
+    g.page_etag = etag
+    if not request.if_none_match.contains_weak(etag):
+        return None
+    response = Response(status=304)
+    return with_validator(response, etag)
+
+
+def with_validator(response: Response, etag: str) -> Response:
+    response.set_etag(etag, weak=True)
+    # Kept, but asked about every time: the next change must show at once.
+    response.cache_control.no_cache = True
+    response.vary.add("HX-Request-Type")
+    return response
+
+
+def thread_unchanged(thread: Thread) -> Response | None:
+    """A thread's pages (the thread, a post in context): its own last change, and changes
+    that show on every thread (a byline)."""
+    marks = site_marks(db.session)
+    return unchanged(
+        "thread", thread.id, thread.changed_at, marks.everywhere, newest=thread.changed_at
+    )
+
+
+def site_unchanged(*page: object) -> Response | None:
+    """A listing or a profile (`page` names it): the site's last change."""
+    marks = site_marks(db.session)
+    return unchanged(*page, marks.revision, newest=marks.changed_at)
+
+
+def add_validator(response: Response) -> Response:
+    etag = g.pop("page_etag", None)
+    if etag and response.status_code == 200 and reading_as_guest():
+        with_validator(response, etag)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["code_version"] = code_version(CODE)
+    app.after_request(add_validator)
