@@ -54,6 +54,8 @@ BODIES = [
     "Me too. Every word of it.",
     "> it gets a little easier\n\nIt really does. Not all at once.",
 ]
+# The stories whose pages are measured, by their number of replies.
+MEASURED = {200: "A long conversation", 1000: "A very long conversation"}
 STORY = (
     "I don't know how to start this, so I'll just start. For months I told everyone I was "
     "*fine*.\n\nLast week I finally said it out loud to my sister. She didn't fix it; she just "
@@ -289,7 +291,7 @@ def _measured_threads(members: list, rng: random.Random) -> tuple[str, str]:
     from forum.web.urls import thread_url
 
     paths = []
-    for replies, title in ((200, "A long conversation"), (1000, "A very long conversation")):
+    for replies, title in MEASURED.items():
         opening = Thread.start(ThreadKind.STORY, title, STORY, members[0], intent="listening")
         posts = [opening]
         for number in range(replies):
@@ -309,13 +311,13 @@ def build(database_url: str, posts: int, seed: int = 13) -> Dataset:
     """Migrate the empty database at `database_url` and fill it; returns what was made."""
     os.environ.update(DATABASE_URL=database_url, SECRET_KEY=SECRET_KEY)
     from flask_migrate import upgrade
-    from sqlalchemy import func, select, text
+    from sqlalchemy import text
 
     from forum import create_app
     from forum.accounts.members import add_member
     from forum.article import DEFAULT_ARTICLE, ArticleSource, import_article
     from forum.database import db
-    from forum.models import Post, Role, Thread, User
+    from forum.models import Role, User
 
     rng = random.Random(seed)
     app = create_app()
@@ -334,21 +336,10 @@ def build(database_url: str, posts: int, seed: int = 13) -> Dataset:
         moderator = add_member("bench_moderator", PASSWORD, Role.MODERATOR)
         for member in (reader, moderator):
             member.recovery_codes_confirmed = True
+        assert (reader.pseudonym, moderator.pseudonym) == ("bench_reader", "bench_moderator")
         writers = [db.session.get(User, special[kind]) for kind in ("busy", "typical")]
-        nested, long = _measured_threads([reader, *writers], rng)
+        _measured_threads([reader, *writers], rng)
         db.session.commit()
-        names = dict(db.session.execute(select(User.id, User.pseudonym)).all())
-        dataset = Dataset(
-            database_url=database_url,
-            posts=db.session.scalar(select(func.count()).select_from(Post)),
-            members=len(names),
-            threads=db.session.scalar(select(func.count()).select_from(Thread)),
-            nested_thread=nested,
-            long_thread=long,
-            profiles={kind: f"/u/{names[member]}" for kind, member in special.items()},
-            reader=reader.pseudonym,
-            moderator=moderator.pseudonym,
-        )
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect() as connection:
                 connection.execution_options(isolation_level="AUTOCOMMIT").execute(
@@ -359,6 +350,53 @@ def build(database_url: str, posts: int, seed: int = 13) -> Dataset:
             db.session.commit()
         db.session.remove()
         db.engine.dispose()
+    return describe(app)
+
+
+def describe_moment(app) -> datetime:
+    """A moment a little after the last post: "now", for pages compared across versions."""
+    from sqlalchemy import func, select
+
+    from forum.database import db
+    from forum.models import Post
+
+    with app.app_context():
+        last = db.session.scalar(select(func.max(Post.created_at)))
+        db.session.remove()
+    return last + timedelta(minutes=7)
+
+
+def describe(app) -> Dataset:
+    """What a database `build` filled holds, found again in it."""
+    from sqlalchemy import func, select
+
+    from forum.database import db
+    from forum.models import Post, Thread, User
+    from forum.web.urls import thread_url
+
+    with app.app_context(), app.test_request_context():
+        crowd = list(
+            db.session.scalars(select(User).where(User.password_hash == "!").order_by(User.id))
+        )
+        special = {"busy": crowd[0], "typical": crowd[len(crowd) // 2], "quiet": crowd[-1]}
+        titled = {
+            thread.title: thread_url(thread)
+            for thread in db.session.scalars(
+                select(Thread).where(Thread.title.in_(MEASURED.values()))
+            )
+        }
+        dataset = Dataset(
+            database_url=app.config["SQLALCHEMY_DATABASE_URI"],
+            posts=db.session.scalar(select(func.count()).select_from(Post)),
+            members=db.session.scalar(select(func.count()).select_from(User)),
+            threads=db.session.scalar(select(func.count()).select_from(Thread)),
+            nested_thread=titled[MEASURED[200]],
+            long_thread=titled[MEASURED[1000]],
+            profiles={kind: f"/u/{member.pseudonym}" for kind, member in special.items()},
+            reader="bench_reader",
+            moderator="bench_moderator",
+        )
+        db.session.remove()
     return dataset
 
 
