@@ -4,7 +4,7 @@ places a form may send someone back to."""
 import unicodedata
 from urllib.parse import urlsplit
 
-from flask import current_app, g, has_app_context, url_for
+from flask import current_app, has_request_context, request, url_for
 from werkzeug.routing import IntegerConverter
 
 from ..models import Post, Thread
@@ -27,13 +27,14 @@ def address(endpoint: str, **values) -> str:
     links each of them a few times (reply, react, report...), and werkzeug builds each address
     from the route's rules, again and again. Here an address with one id (`post_id=12`) is cut
     once per request around a probe id and then filled in with each post's; any other address
-    is built once per request and kept. (Templates call this as `url_for`.)"""
-    if not has_app_context() or endpoint.startswith("."):  # "." is relative to a blueprint
+    is built once per request and kept, in the request's environ: an app context (and its `g`)
+    may outlive a request. (Templates call this as `url_for`.)"""
+    if not has_request_context() or endpoint.startswith("."):  # "." is relative to a blueprint
         return url_for(endpoint, **values)
     if len(values) == 1:
         ((name, value),) = values.items()
         if type(value) is int and not name.startswith("_"):
-            shapes = g.setdefault("_address_shapes", {})
+            shapes = request.environ.setdefault("forum.address_shapes", {})
             shape = shapes.get((endpoint, name))
             if shape is None:
                 shape = shapes[(endpoint, name)] = _shape(endpoint, name)
@@ -42,7 +43,7 @@ def address(endpoint: str, **values) -> str:
             return url_for(endpoint, **values)
     try:
         key = (endpoint, *sorted(values.items()))
-        built = g.setdefault("_addresses", {})
+        built = request.environ.setdefault("forum.addresses", {})
         if key not in built:
             built[key] = url_for(endpoint, **values)
         return built[key]
