@@ -15,7 +15,8 @@ Two kinds of content:
   busy thread's replies are).
 
 Members: one per 550 posts, with a few of each kind that profiles are measured for (one who
-wrote a great deal, a typical one, one who wrote three posts long ago). A reader and a
+wrote a great deal, a typical one, one who wrote a lot but long ago, one who wrote three posts
+long ago). A reader and a
 moderator can log in (`PASSWORD`). 20% of posts are anonymous, about 1% removed, 1% deleted,
 0.1% waiting for a moderator; some open reports, and reactions on a quarter of the posts.
 
@@ -77,7 +78,8 @@ class Dataset:
     long_thread: str
     """A story with 1,000 replies."""
     profiles: dict[str, str]
-    """"busy", "typical", "quiet": the addresses of those members' profiles."""
+    """"busy", "typical", "former" (wrote a lot, long ago), "quiet" (three posts long ago): the
+    addresses of those members' profiles."""
     reader: str
     """A member who can log in with PASSWORD."""
     moderator: str
@@ -219,14 +221,17 @@ def _crowd(app, posts: int, rng: random.Random) -> dict[str, int]:
     member_count = max(10, posts // POSTS_PER_MEMBER)
     db.session.execute(insert(User), _members(member_count))
     ids = list(db.session.scalars(select(User.id).order_by(User.id)))
-    busy, typical, quiet = ids[0], ids[len(ids) // 2], ids[-1]
+    busy, typical, former, quiet = ids[0], ids[len(ids) // 2], ids[1], ids[-1]
     writers = [member for member in ids if member != quiet]
-    # A prolific member writes one post in 20; the rest spread evenly.
-    weights = accumulate(len(writers) // 20 if member == busy else 1 for member in writers)
-    cumulative = list(weights)
+    # A prolific member writes one post in 20, and another one in 100 of the first 30% (and
+    # then no more: their newest post is far back); the rest spread evenly.
+    share = {busy: len(writers) // 20, former: len(writers) // 100}
+    early = list(accumulate(share.get(member, 1) for member in writers))
+    late = list(accumulate(0 if member == former else share.get(member, 1) for member in writers))
 
     def anyone() -> int:
-        return rng.choices(writers, cum_weights=cumulative)[0]
+        weights = early if written < posts * 3 // 10 else late
+        return rng.choices(writers, cum_weights=weights)[0]
 
     start = datetime.now(UTC) - timedelta(seconds=posts * 50 + 86400)
     writer = BulkWriter(app.config["SECRET_KEY"], start, rng)
@@ -282,7 +287,7 @@ def _crowd(app, posts: int, rng: random.Random) -> dict[str, int]:
             "resolution": None if number % 10 < 2 else "dismissed",
         })  # fmt: skip
     _insert(Report.__table__, reports)
-    return {"busy": busy, "typical": typical, "quiet": quiet}
+    return {"busy": busy, "typical": typical, "former": former, "quiet": quiet}
 
 
 def _measured_threads(members: list, rng: random.Random) -> tuple[str, str]:
@@ -378,7 +383,10 @@ def describe(app) -> Dataset:
         crowd = list(
             db.session.scalars(select(User).where(User.password_hash == "!").order_by(User.id))
         )
-        special = {"busy": crowd[0], "typical": crowd[len(crowd) // 2], "quiet": crowd[-1]}
+        special = {
+            "busy": crowd[0], "typical": crowd[len(crowd) // 2], "former": crowd[1],
+            "quiet": crowd[-1],
+        }  # fmt: skip
         titled = {
             thread.title: thread_url(thread)
             for thread in db.session.scalars(
