@@ -383,7 +383,7 @@ class Post(db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("post.id"))
     """None for a thread's opening post."""
     path: Mapped[str] = mapped_column(String(PATH_LENGTH), default="")
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     """None for the article, which the site publishes, and for erased accounts."""
     anonymous: Mapped[bool] = mapped_column(default=False)
     anon_alias: Mapped[str | None] = mapped_column(String(40))
@@ -421,11 +421,17 @@ class Post(db.Model):
     __table_args__ = (
         # A thread page reads one thread's posts in path order.
         Index("ix_post_thread_path", "thread_id", "path"),
-        # The few posts waiting for a moderator, found without reading every post.
+        # A member's profile lists their posts newest first, a page at a time: read backwards
+        # from where the page starts, it stops after a page, however many posts they wrote and
+        # however long ago (on id alone, PostgreSQL read back through everyone's posts).
+        Index("ix_post_author_newest", "author_id", "id"),
+        # The few posts waiting for a moderator, found without reading every post. SQLite uses
+        # a partial index only for a condition written as its own: SQLAlchemy writes a boolean
+        # column there as "awaiting_approval = 1".
         Index(
             "ix_post_waiting",
             "id",
-            sqlite_where=text("awaiting_approval"),
+            sqlite_where=text("awaiting_approval = 1"),
             postgresql_where=text("awaiting_approval"),
         ),
     )

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import and_, func, select, tuple_
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased, selectinload
 
 from ..database import db, utcnow
 from ..models import Mute, Post, Reaction, Thread, ThreadKind
@@ -73,9 +73,11 @@ def home_page(after: Cursor | None, limit: int) -> ThreadPage:
 
 
 def _posts_for(viewer):
+    # The authors in a statement of their own, by id: joined, PostgreSQL hashes the whole
+    # member table for a page that names a few of them.
     return (
         select(Post)
-        .options(joinedload(Post.author))
+        .options(selectinload(Post.author))
         .where(visible_posts(viewer))
         .order_by(Post.path)
     )

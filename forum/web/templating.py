@@ -9,7 +9,7 @@ from ..policy import Act, is_author, is_staff, may
 from .assets import data_uri, static_url
 from .forms import remove_form
 from .notices import just_sent, messages_at, page_messages
-from .urls import post_url
+from .urls import address, post_url
 from .wording import (
     exact_time,
     iso_time,
@@ -21,13 +21,22 @@ from .wording import (
 )
 
 
+def _reader():
+    """The reader itself, not the `current_user` proxy: a thread page asks about the reader a
+    few times per post, and every attribute read through the proxy finds the reader again."""
+    return current_user._get_current_object()
+
+
+_ACTS = {act.value: act for act in Act}
+
+
 def may_act(act: str, post: Post, thread: Thread) -> bool:
     """Whether to offer the reader `act` on `post`: `forum.policy.may`, for templates."""
-    return may(current_user, Act(act), post, thread)
+    return may(_reader(), _ACTS[act], post, thread)
 
 
 def reader_is_staff() -> bool:
-    return is_staff(current_user)
+    return is_staff(_reader())
 
 
 def uses_htmx() -> bool:
@@ -38,18 +47,19 @@ def uses_htmx() -> bool:
 
 
 def reader_wrote(post: Post) -> bool:
-    return is_author(current_user, post)
+    return is_author(_reader(), post)
 
 
 def author_for_reader(post: Post, thread: Thread, opening: Post) -> ShownAuthor:
     """How `post` is signed for the reader: `forum.bylines.shown_author`, for templates."""
-    return shown_author(post, thread, opening, current_user, current_app.config["SITE_NAME"])
+    return shown_author(post, thread, opening, _reader(), current_app.config["SITE_NAME"])
 
 
 GLOBALS = {
     "static_url": static_url,
     "data_uri": data_uri,
     "uses_htmx": uses_htmx,
+    "url_for": address,
     "post_url": post_url,
     "suspension_notice": suspension_notice,
     "tel_href": tel_href,

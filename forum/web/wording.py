@@ -1,10 +1,15 @@
 """How the forum writes counts, durations, moments and phone numbers, and tells a suspended
 member where they stand."""
 
+import math
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 
-from flask_babel import format_datetime, format_timedelta
+from babel import Locale
+from babel.dates import TIMEDELTA_UNITS, format_date
+from babel.dates import format_timedelta as babel_timedelta
+from flask_babel import format_datetime, format_timedelta, get_locale, to_user_timezone
 
 from ..database import utcnow
 from ..models import INDEFINITELY, User
@@ -24,16 +29,52 @@ def duration(span: timedelta) -> str:
     return plural(seconds, "second")
 
 
+# A thread page says when each of its posts was written, twice: Babel, asked each time, spends
+# most of its time finding the locale's patterns. The words depend only on the unit, the number
+# and the direction (relative) or on the day (exact), so each is asked of Babel once and kept:
+# the same words as `format_timedelta` and `format_datetime` give (tests/web/test_wording.py).
+_UNIT_SECONDS = dict(TIMEDELTA_UNITS)
+
+
 def relative_time(moment: datetime) -> str:
     """'3 hours ago', 'just now' for the last minute."""
-    delta = moment - utcnow()
-    if abs(delta.total_seconds()) < 60:
+    seconds = (moment - utcnow()).total_seconds()
+    if abs(seconds) < 60:
         return "just now"
-    return format_timedelta(delta, add_direction=True, threshold=1.0)
+    locale = get_locale()
+    if locale is None:  # outside a request
+        return format_timedelta(timedelta(seconds=seconds), add_direction=True, threshold=1.0)
+    # Babel's own choice: the largest unit of which there is at least one (threshold 1.0).
+    for unit, length in TIMEDELTA_UNITS:
+        value = abs(seconds) / length
+        if value >= 1.0:
+            return _relative_words(locale, unit, round(value), seconds >= 0)
+    raise AssertionError("a minute or more is at least a minute")  # pragma: no cover
+
+
+@lru_cache(maxsize=2048)
+def _relative_words(locale: Locale, unit: str, value: int, future: bool) -> str:
+    # Exactly `value` `unit`s: with the unit as granularity and no threshold reachable, Babel
+    # says it in that unit, whatever a larger one would round to.
+    seconds = value * _UNIT_SECONDS[unit]
+    return babel_timedelta(
+        seconds if future else -seconds, granularity=unit, threshold=math.inf,
+        add_direction=True, locale=locale,
+    )  # fmt: skip
 
 
 def exact_time(moment: datetime) -> str:
-    return format_datetime(moment, "d MMMM y, HH:mm 'UTC'")
+    """'3 December 2026, 14:05 UTC'."""
+    locale = get_locale()
+    if locale is None:  # outside a request
+        return format_datetime(moment, "d MMMM y, HH:mm 'UTC'")
+    local = to_user_timezone(moment)
+    return f"{_day_words(locale, local.date())}, {local:%H:%M} UTC"
+
+
+@lru_cache(maxsize=2048)
+def _day_words(locale: Locale, day: date) -> str:
+    return format_date(day, "d MMMM y", locale=locale)
 
 
 def month_year(moment: datetime) -> str:
