@@ -17,7 +17,8 @@ queries all ask here, so a new route inherits the rules by using these functions
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, and_, or_, true
+from sqlalchemy import ColumnElement, and_, exists, or_, true
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.util import AliasedClass
 
 from .models import MAX_DEPTH, Post, Thread, User
@@ -106,12 +107,20 @@ def listed_threads(opening: AliasedClass[Post]) -> ColumnElement[bool]:
 
 def public_posts() -> ColumnElement[bool]:
     """Posts standing in public, for lists of them (a member's profile): published, neither
-    removed nor deleted, in a thread not removed (the caller joins `Thread`)."""
+    removed nor deleted, in a thread not removed whose opening post is published too (a staff
+    reply to a thread still waiting must not show that thread's title). The caller joins
+    `Thread`."""
+    opening = aliased(Post)
     return and_(
         Post.awaiting_approval.is_(False),
         Post.removed_at.is_(None),
         Post.deleted_by_author_at.is_(None),
         Thread.removed_at.is_(None),
+        ~exists().where(
+            opening.thread_id == Thread.id,
+            opening.parent_id.is_(None),
+            opening.awaiting_approval.is_(True),
+        ),
     )
 
 

@@ -14,7 +14,7 @@ from support.rows import fresh
 
 from forum.database import db, utcnow
 from forum.models import RemovalReason, Role, User
-from forum.moderation.actions import remove_post
+from forum.moderation.actions import approve, remove_post
 
 
 def listed(html: str) -> list[str]:
@@ -131,6 +131,26 @@ def test_a_thread_removed_by_moderators_leaves_the_profiles_of_those_who_replied
 
     assert listed(html) == ["Replied in: Walking helps"]
     assert "Full name and address" not in html
+
+
+def test_a_reply_in_a_thread_still_waiting_is_not_listed_until_it_is_approved(client):
+    """A moderator may answer a new member's first story before approving it: their profile
+    must not show that story's title while nobody else can read it."""
+    newcomer = make_member("Newcomer")
+    keeper = make_member("Keeper", role=Role.MODERATOR)
+    waiting = start_thread(
+        title="What happened at home last night", author=newcomer, awaiting_approval=True
+    )
+    reply(waiting, keeper, "Thank you for telling us. We'll have it up shortly.")
+
+    html = client.get("/u/Keeper").get_data(as_text=True)
+    assert listed(html) == [] and "What happened at home" not in html
+
+    approve(keeper, waiting)
+    db.session.commit()
+    assert listed(client.get("/u/Keeper").get_data(as_text=True)) == [
+        "Replied in: What happened at home last night"
+    ]
 
 
 def test_an_unknown_pseudonym_is_not_found(client):
