@@ -106,6 +106,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replies", type=int, default=1000)
     parser.add_argument("--lighthouse", help="the lighthouse command, to score performance")
+    parser.add_argument("--report", type=Path, help="where to keep Lighthouse's JSON report")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
@@ -126,7 +127,8 @@ def main() -> None:
                 print(f"{reader:<9}{len(body):>9}{gz:>8}{census.elements:>10}"
                       f"{census.posts:>7}{census.reaction_buttons:>9}")  # fmt: skip
             if args.lighthouse:
-                performance(args.lighthouse, base + thread_path, Path(folder) / "report.json")
+                report = args.report or Path(folder) / "report.json"
+                performance(args.lighthouse, base + thread_path, report.resolve())
 
 
 if __name__ == "__main__":

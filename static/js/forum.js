@@ -27,6 +27,7 @@ document.addEventListener("htmx:before:swap", () => {
 });
 
 document.addEventListener("htmx:after:settle", (event) => {
+  dropRepliesShownTwice();
   const changed = event.detail && event.detail.task && event.detail.task.target;
   const scope = changed && changed.isConnected ? changed : null;
   const marked = scope && (scope.matches("[data-focus-here]") ? scope : scope.querySelector("[data-focus-here]"));
@@ -41,6 +42,21 @@ document.addEventListener("htmx:after:settle", (event) => {
     focusOn(scope);
   }
 });
+
+// A reply sent with htmx to the opening post of a long thread goes at the end of the replies
+// shown so far, past "Show more replies"; the last page of replies brings it again, in its
+// place. The one in its place stays.
+function dropRepliesShownTwice() {
+  const seen = new Set();
+  for (const post of document.querySelectorAll("article.post[id]")) {
+    if (!seen.has(post.id)) {
+      seen.add(post.id);
+      continue;
+    }
+    const item = post.closest("li");
+    if (item) item.remove();
+  }
+}
 
 document.addEventListener("click", (event) => {
   const cancel = event.target.closest("[data-cancel-reply]");

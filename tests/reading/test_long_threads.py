@@ -182,3 +182,15 @@ def test_past_a_few_replies_a_branch_folds(app):
     assert folded == [a.id for a in answers[2:]]
     shown = [int(a.get("id")[1:]) for a in tree.find_all("article", class_="post")]
     assert shown == [top[0].id, *(a.id for a in answers), *(t.id for t in top[1:])]
+
+
+def test_a_reply_without_answers_has_a_truly_empty_list(app):
+    """The list waiting for answers is empty, not even a space in it, so that CSS's :empty hides
+    it (a blank list would still take its margin and branch line)."""
+    opening = start_thread()
+    answered = reply(opening, None, "Hello")
+    quiet = reply(answered, None, "Hi")
+
+    html = html_of(device(app).get(thread_url(thread_of(opening))))
+
+    assert f'<ol class="reply-tree" id="replies-{quiet.id}"></ol>' in html
