@@ -103,13 +103,12 @@ _BRANCH_PATH_LENGTH = 2 * PATH_DIGITS
 def thread_page(thread: Thread, viewer, start: int | None, limit: int | None) -> RepliesPage:
     """The opening post and `limit` replies to it (all of them for None), each with its whole
     branch, starting with the reply `start` (the first one for None): one query, however long
-    the thread or far the page (keyset pagination on the materialised path, never OFFSET over
-    the posts themselves). A `start` that isn't a reply to this thread's opening post `viewer`
-    may see gives the opening post alone."""
+    the thread or far the page (keyset pagination on the materialised path: a page is a range
+    of paths, from `start`'s to the reply after its last). A `start` that isn't a reply to this
+    thread's opening post `viewer` may see gives the opening post alone."""
     query = _posts_for(viewer).where(Post.thread_id == thread.id)
     if limit is None and start is None:
         return RepliesPage(list(db.session.scalars(query)), None)
-    branch = func.substr(Post.path, 1, _BRANCH_PATH_LENGTH)
     on_page = []
     first = None
     if start is not None:
@@ -124,7 +123,8 @@ def thread_page(thread: Thread, viewer, start: int | None, limit: int | None) ->
             )
             .scalar_subquery()
         )
-        on_page.append(branch >= first)
+        # Every post of a branch from `first` on sorts at or after it (an index range).
+        on_page.append(Post.path >= first)
     if limit is not None:
         # The reply the next page starts with: it comes along (its branch doesn't), to say
         # there is a next page and where.
