@@ -117,6 +117,11 @@ DEFAULTS = {
     "THREADS_PER_PAGE": 25,
     # Replies deeper than this (relative to the page) continue on a page of their own.
     "MAX_VISIBLE_DEPTH": 6,
+    # A thread with more replies than this shows this many replies to its opening post, each
+    # with its branch, and the next ones on demand (forum.reading.queries.thread_page); past
+    # FOLD_REPLIES_AFTER replies to one post, the others fold behind "N more replies".
+    "REPLIES_PER_PAGE": 10,
+    "FOLD_REPLIES_AFTER": 3,
     # Posting pace (forum.posting.rules) and the silent grace period for fixing typos.
     "THREAD_INTERVAL_SECONDS": 15,
     "REPLY_INTERVAL_SECONDS": 5,

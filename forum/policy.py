@@ -84,14 +84,15 @@ def seeing_refusal(reader, post: Post, thread: Thread) -> Refusal | None:
     return None
 
 
-def visible_posts(reader) -> ColumnElement[bool]:
+def visible_posts(reader, post: type[Post] | AliasedClass[Post] = Post) -> ColumnElement[bool]:
     """`seeing_refusal` as a query's condition on posts of a thread `reader` may open: a post
-    waiting for approval only for its author and staff."""
+    waiting for approval only for its author and staff. (`post`: an alias of Post, for a
+    subquery.)"""
     if is_staff(reader):
         return true()
     if reader.is_authenticated:
-        return or_(Post.awaiting_approval.is_(False), Post.author_id == reader.id)
-    return Post.awaiting_approval.is_(False)
+        return or_(post.awaiting_approval.is_(False), post.author_id == reader.id)
+    return post.awaiting_approval.is_(False)
 
 
 def listed_threads(opening: AliasedClass[Post]) -> ColumnElement[bool]:

@@ -307,16 +307,20 @@ def react(post_id: int):
         db.session.flush()
     except IntegrityError:  # the same reaction sent twice at once: it is there, as wanted
         db.session.rollback()
-        return _reactions_answer(post, thread)
-    answer = _reactions_answer(post, thread)  # before the commit, as for a reply
+        return _reactions_answer(post, thread, kind)
+    answer = _reactions_answer(post, thread, kind)  # before the commit, as for a reply
     db.session.commit()
     return answer
 
 
-def _reactions_answer(post: Post, thread: Thread) -> ResponseReturnValue:
-    """With htmx, the post's reactions as they stand; without, back to the post."""
+def _reactions_answer(post: Post, thread: Thread, pressed: ReactionKind) -> ResponseReturnValue:
+    """With htmx, the post's reactions as they stand (the kind `pressed` in sight, its button
+    taking the focus back); without, back to the post."""
     if wants_partial():
         return render_template(
-            "posting/_reactions.html", post=post, view=thread_view(thread, [post], current_user)
+            "posting/_reactions.html",
+            post=post,
+            view=thread_view(thread, [post], current_user),
+            pressed=pressed,
         )
     return redirect(post_url(post, thread), 303)

@@ -4,11 +4,11 @@ statements however many posts it returns."""
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import and_, func, select, tuple_
+from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.orm import aliased, selectinload
 
 from ..database import db, utcnow
-from ..models import Mute, Post, Reaction, Thread, ThreadKind
+from ..models import PATH_DIGITS, Mute, Post, Reaction, Thread, ThreadKind
 from ..policy import listed_threads, public_posts, visible_posts
 from ..web.pagination import Cursor
 
@@ -89,6 +89,65 @@ def thread_posts(thread: Thread, viewer) -> list[Post]:
     return list(db.session.scalars(_posts_for(viewer).where(Post.thread_id == thread.id)))
 
 
+@dataclass
+class RepliesPage:
+    """A page of a thread: its opening post, then replies to it, each with its branch, in
+    display order; and the reply to the opening post the next page starts with, if any."""
+
+    posts: list[Post]
+    next_start: int | None
+
+
+# A reply to the opening post has a path of two segments; every post of its branch starts so.
+_BRANCH_PATH_LENGTH = 2 * PATH_DIGITS
+
+
+def thread_page(thread: Thread, viewer, start: int | None, limit: int | None) -> RepliesPage:
+    """The opening post and `limit` replies to it (all of them for None), each with its whole
+    branch, starting with the reply `start` (the first one for None): one query, however long
+    the thread or far the page (keyset pagination on the materialised path: a page is a range
+    of paths, from `start`'s to the reply after its last). A `start` that isn't a reply to this
+    thread's opening post `viewer` may see gives the opening post alone."""
+    query = _posts_for(viewer).where(Post.thread_id == thread.id)
+    if limit is None and start is None:
+        return RepliesPage(list(db.session.scalars(query)), None)
+    on_page = []
+    first = None
+    if start is not None:
+        started = aliased(Post)
+        first = (
+            select(started.path)
+            .where(
+                started.id == start,
+                started.thread_id == thread.id,
+                func.length(started.path) == _BRANCH_PATH_LENGTH,
+                visible_posts(viewer, started),
+            )
+            .scalar_subquery()
+        )
+        # Every post of a branch from `first` on sorts at or after it (an index range).
+        on_page.append(Post.path >= first)
+    if limit is not None:
+        # The reply the next page starts with: it comes along (its branch doesn't), to say
+        # there is a next page and where.
+        top = aliased(Post)
+        following = select(top.path).where(
+            top.thread_id == thread.id,
+            func.length(top.path) == _BRANCH_PATH_LENGTH,
+            visible_posts(viewer, top),
+        )
+        if first is not None:
+            following = following.where(top.path >= first)
+        boundary = following.order_by(top.path).offset(limit).limit(1).scalar_subquery()
+        on_page.append(or_(boundary.is_(None), Post.path <= boundary))
+    posts = list(db.session.scalars(query.where(or_(Post.parent_id.is_(None), and_(*on_page)))))
+    next_start = None
+    branches = sum(1 for post in posts if len(post.path) == _BRANCH_PATH_LENGTH)
+    if limit is not None and branches > limit:
+        next_start = posts.pop().id
+    return RepliesPage(posts, next_start)
+
+
 def subtree_posts(post: Post, viewer) -> list[Post]:
     """A post and everything below it, in display order: one query."""
     return list(
@@ -132,6 +191,13 @@ class Reactions:
 
     counts: dict[tuple[int, str], int]
     mine: set[tuple[int, str]]
+
+    def __post_init__(self) -> None:
+        self._reacted = {post_id for post_id, _ in self.counts}
+
+    def any_on(self, post: Post) -> bool:
+        """Whether `post` has any reaction (a guest sees no empty bar)."""
+        return post.id in self._reacted
 
     def count(self, post: Post, kind: str) -> int:
         return self.counts.get((post.id, kind), 0)

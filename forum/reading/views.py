@@ -14,9 +14,9 @@ from ..web.access import readable_post, readable_thread
 from ..web.conditional import site_unchanged, thread_unchanged
 from ..web.errors import RETRY_AFTER_SECONDS
 from ..web.forms import ConfirmForm
-from ..web.pagination import before_id_or_404, cursor_or_404
-from ..web.partials import render_page
-from ..web.urls import thread_url
+from ..web.pagination import before_id_or_404, cursor_or_404, start_id_or_404
+from ..web.partials import render_page, wants_partial
+from ..web.urls import pages_replies, thread_url
 from .queries import (
     ancestors,
     children_by_parent,
@@ -25,7 +25,7 @@ from .queries import (
     named_posts,
     replies_waiting,
     subtree_posts,
-    thread_posts,
+    thread_page,
     thread_view,
     threads_by_activity,
     unanswered_stories,
@@ -66,28 +66,44 @@ def unanswered():
 @bp.get("/t/<id:thread_id>")
 @bp.get("/t/<id:thread_id>-<slug>")
 def thread(thread_id: int, slug: str | None = None):
-    """A thread: its article or story, then every reply as a nested tree."""
+    """A thread: its article or story, then its replies as a nested tree. A long thread shows
+    its first replies to the opening post, each with its branch, and links to the next ones
+    (`?from=` the reply the next page starts with; with htmx, they come in place of the link)."""
     thread = readable_thread(thread_id)
     # A guest whose copy is current hears so before anything else is read (on the one address
     # a page is served at: any other redirects there, or is a 404, as below).
     if slug == thread.slug and (not_modified := thread_unchanged(thread)) is not None:
         return not_modified
-    posts = thread_posts(thread, current_user)
-    children = children_by_parent(posts)
+    start = start_id_or_404()
+    per_page = current_app.config["REPLIES_PER_PAGE"]
+    page = thread_page(
+        thread, current_user, start, per_page if start or pages_replies(thread) else None
+    )
+    if start is not None and (len(page.posts) < 2 or page.posts[1].id != start):
+        abort(404)  # not a reply to the opening post, or not one this reader may see
+    children = children_by_parent(page.posts)
     if None not in children:  # the opening post waits for approval, and not for this reader
         abort(404)
     if slug != thread.slug:
         # One address per thread; an old or missing slug still finds it (once the reader may
         # see the thread: the address carries its title).
-        return redirect(thread_url(thread), 301)
+        page_start = {"from": start} if start else {}
+        return redirect(
+            url_for(".thread", thread_id=thread.id, slug=thread.slug, **page_start), 301
+        )
     opening = children[None][0]
     return render_page(
         "reading/thread.html",
-        "content",
+        # htmx asks for the next replies alone; any other part of the page, for the whole.
+        "reply_page" if start else "content",
         thread=thread,
         opening=opening,
         children=children,
-        view=thread_view(thread, posts, current_user, opening),
+        start=start,
+        next_start=page.next_start,
+        # The first reply htmx brought in takes the focus from the link that asked for it.
+        focus_first=start is not None and wants_partial(),
+        view=thread_view(thread, page.posts, current_user, opening),
         waiting=replies_waiting(thread, current_user),
     )
 

@@ -57,3 +57,14 @@ def before_id_or_404() -> int | None:
     if not (before and 0 < before < 2**31):
         abort(404)
     return before
+
+
+def start_id_or_404() -> int | None:
+    """The `from` id of a page that starts with that row (a thread's replies): None on a first
+    page, 404 when it is not an id."""
+    if "from" not in request.args:
+        return None
+    start = request.args.get("from", type=int)
+    if not (start and 0 < start < 2**31):
+        abort(404)
+    return start

@@ -65,14 +65,25 @@ def thread_url(thread: Thread) -> str:
     return url_for("reading.thread", thread_id=thread.id, slug=thread.slug)
 
 
+def pages_replies(thread: Thread) -> bool:
+    """Whether `thread` shows its replies a page at a time: once more than REPLIES_PER_PAGE
+    replies are published. Below that its first page shows every reply, waiting ones too, so
+    that a reply's address needs no page."""
+    return thread.reply_count > current_app.config["REPLIES_PER_PAGE"]
+
+
 def post_url(post: Post, thread: Thread) -> str:
     """A post's permanent address: its place on the thread page, or, for a reply deep enough to
-    be shown on a page of its own, that page. (As `url_for(..., _anchor=f"p{post.id}")` would
-    write it, from addresses built once per request.)"""
-    if post.depth <= current_app.config["MAX_VISIBLE_DEPTH"]:
-        page = address("reading.thread", thread_id=thread.id, slug=thread.slug)
-    else:
-        page = address("reading.post_in_context", post_id=post.id)
+    be shown on a page of its own, that page. In a thread paged by its replies, the page that
+    starts with the reply's branch (`?from=` the reply to the opening post it hangs under, read
+    from its path: no query), so that a reply from any page is found. (As `url_for` would write
+    it, from addresses built once per request.)"""
+    if post.depth > current_app.config["MAX_VISIBLE_DEPTH"]:
+        return f"{address('reading.post_in_context', post_id=post.id)}#p{post.id}"
+    page = address("reading.thread", thread_id=thread.id, slug=thread.slug)
+    if post.depth >= 1 and pages_replies(thread):
+        start = post.ancestor_ids[1] if post.depth > 1 else post.id
+        return f"{page}?from={start}#p{post.id}"
     return f"{page}#p{post.id}"
 
 

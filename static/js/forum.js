@@ -85,7 +85,23 @@
     focusedBeforeSwap = active && active !== document.body ? active : null;
   });
 
+  // A reply sent with htmx to the opening post of a long thread goes at the end of the replies
+  // shown so far, past "Show more replies"; the last page of replies brings it again, in its
+  // place. The one in its place stays.
+  function dropRepliesShownTwice() {
+    const seen = new Set();
+    for (const post of document.querySelectorAll("article.post[id]")) {
+      if (!seen.has(post.id)) {
+        seen.add(post.id);
+        continue;
+      }
+      const item = post.closest("li");
+      if (item) item.remove();
+    }
+  }
+
   document.addEventListener("htmx:after:settle", (event) => {
+    dropRepliesShownTwice();
     const changed = event.detail && event.detail.task && event.detail.task.target;
     const scope = changed && changed.isConnected ? changed : null;
     const marked = scope && (scope.matches("[data-focus-here]") ? scope : scope.querySelector("[data-focus-here]"));

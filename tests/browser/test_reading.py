@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 from support.browser import (
     ANONYMOUS,
     DESKTOP,
     PHONE,
+    SignIn,
     another_device,
     assert_accessible,
     assert_fits_the_window,
@@ -20,6 +21,7 @@ from support.browser import (
     record_errors,
     record_set_cookies,
     same_page,
+    settle,
 )
 from support.content import thread_url
 from support.members import make_member
@@ -285,6 +287,123 @@ def test_older_conversations_work_without_javascript(
         page.get_by_role("link", name="Older conversations").click()
         expect_listed(page, titles[6:])
         expect(page.get_by_role("link", name="Older conversations")).to_have_count(0)
+
+
+# --- Long threads ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LongStory:
+    """A story with 7 replies to it (`top`), the first answered 5 times (`folded_last`: the
+    last of those, which folds): plain ids, committed, the test's transaction ended."""
+
+    path: str
+    opening: int
+    top: list[int]
+    folded_last: int
+
+
+def long_story() -> LongStory:
+    author, other = make_member("north_light"), make_member("quiet_harbour")
+    make_member("morning_tea")
+    opening = Thread.start(ThreadKind.STORY, "A long night", "I couldn't sleep again.", author)
+    top = [opening.reply(other, f"Answer number {n}.") for n in range(7)]
+    answers = [top[0].reply(author, f"Thank you, part {n}.") for n in range(5)]
+    db.session.commit()
+    story = LongStory(
+        thread_url(db.session.get(Thread, opening.thread_id)),
+        opening.id,
+        [post.id for post in top],
+        answers[-1].id,
+    )
+    settle()
+    return story
+
+
+def branches(page: Page, story: LongStory) -> Locator:
+    return page.locator(f"#replies-{story.opening} > li > article.post")
+
+
+def assert_ids_unique(page: Page) -> None:
+    ids = page.eval_on_selector_all("[id]", "elements => elements.map(e => e.id)")
+    assert len(ids) == len(set(ids)), "an id twice"
+
+
+def test_more_replies_come_in_place_with_htmx(
+    app: Flask, live_server: str, sign_in: SignIn, page: Page
+) -> None:
+    """The next replies take the link's place, the first of them focused; a reply sent before
+    they came shows once, in its place; the heading still counts the thread's replies."""
+    app.config.update(REPLIES_PER_PAGE=3, FOLD_REPLIES_AFTER=3, REPLY_INTERVAL_SECONDS=0)
+    story = long_story()
+    top = story.top
+    sign_in(page, "morning_tea")
+    page.goto(live_server + story.path)
+    mark_page(page)
+    expect(branches(page, story)).to_have_count(3)
+    heading = page.get_by_role("heading", level=2, name="12 replies")
+    expect(heading).to_be_visible()
+    # The busy branch folds past 3 replies, and opens.
+    fold = page.get_by_text("2 more replies", exact=True)
+    expect(page.get_by_text("Thank you, part 4.")).to_be_hidden()
+    fold.click()
+    expect(page.get_by_text("Thank you, part 4.")).to_be_visible()
+
+    # A reply to the story sent now goes at the end of what is shown.
+    page.locator(f"#p{story.opening}").get_by_role("link", name=re.compile("^Reply to the")).click()
+    slot = page.locator(f"#reply-slot-{story.opening}")
+    slot.get_by_label("Your reply").fill("Late, but here.")
+    slot.get_by_role("button", name="Send reply").click()
+    expect(page.get_by_text("Late, but here.")).to_have_count(1)
+    expect(page.get_by_role("heading", level=2, name="13 replies")).to_be_visible()
+
+    more = page.get_by_role("link", name="Show more replies")
+    more.click()
+    expect(page.locator(f"#p{top[3]}")).to_be_focused()
+    expect(branches(page, story)).to_have_count(3 + 3 + 1)
+    page.get_by_role("link", name="Show more replies").click()
+    expect(page.locator(f"#p{top[6]}")).to_be_focused()
+    expect(page.get_by_role("link", name="Show more replies")).to_have_count(0)
+    # The reply sent earlier came again with the last page: it shows once, last.
+    expect(page.get_by_text("Late, but here.")).to_have_count(1)
+    expect(branches(page, story)).to_have_count(8)
+    expect(branches(page, story).last).to_contain_text("Late, but here.")
+    expect(page.get_by_role("heading", level=2, name="13 replies")).to_be_visible()
+    assert_ids_unique(page)
+    assert same_page(page), "the page was reloaded"
+    assert_accessible(page, "a long thread, every reply loaded")
+
+
+def test_more_replies_work_without_javascript(
+    app: Flask, live_server: str, browser: Browser, page: Page
+) -> None:
+    app.config["REPLIES_PER_PAGE"] = 3
+    story = long_story()
+    url = live_server + story.path
+
+    with another_device(browser, javascript=False) as plain:
+        plain.goto(url)
+        expect(branches(plain, story)).to_have_count(3)
+        plain.get_by_role("link", name="Show more replies").click()
+        expect(plain).to_have_url(re.compile(rf"\?from={story.top[3]}$"))
+        expect(plain.get_by_role("heading", name="A long night", level=1)).to_be_visible()
+        expect(branches(plain, story)).to_have_count(3)
+        expect(plain.locator("article.opening")).to_have_count(0)
+
+        plain.get_by_role("link", name="Show more replies").click()
+        expect(branches(plain, story)).to_have_count(1)
+        expect(plain.get_by_role("link", name="Show more replies")).to_have_count(0)
+
+        plain.get_by_role("link", name="The story and its first replies").click()
+        expect(plain.locator("article.opening")).to_have_count(1)
+
+        # A folded reply's address opens its fold.
+        plain.goto(f"{url}#p{story.folded_last}")
+        expect(plain.locator(f"#p{story.folded_last}")).to_be_visible()
+
+    # axe runs in the page: with JavaScript.
+    page.goto(f"{url}?from={story.top[3]}")
+    assert_accessible(page, "a later page of replies")
 
 
 # --- Self-contained, private, quiet -------------------------------------------------------

@@ -119,6 +119,7 @@ def test_a_collision_goes_to_whoever_posted_first_and_resolves_the_same_way_agai
 def test_no_two_authors_share_an_alias_even_in_a_crowded_thread(app, client):
     """120 anonymous people in one thread (more than there are animals): 120 names, each
     exactly what the order of arrival gives, and each shown on the page."""
+    app.config["REPLIES_PER_PAGE"] = 200  # every reply on one page
     story = start_thread(title="Everyone at once")
     secret = app.config["SECRET_KEY"]
     authors = [make_member(f"person_{n}") for n in range(120)]

@@ -40,24 +40,22 @@ def bar(tree: Element, post: Post) -> Element:
 
 
 def buttons(tree: Element, post: Post) -> dict[str, Element]:
-    """The reaction buttons of a post, by kind."""
-    found = {}
-    for form in bar(tree, post).iter("form"):
-        kind = next(i.get("value") for i in form.iter("input") if i.get("name") == "kind")
-        found[kind] = form.find("button")
-    return found
+    """The reaction buttons of a post, by kind: each names its kind, as a form sends it."""
+    return {
+        button.get("value"): button
+        for button in bar(tree, post).iter("button")
+        if button.get("name") == "kind"
+    }
 
 
 def press(client, post: Post, kind: str, headers: dict | None = None):
-    """Press a reaction button as the thread page offers it."""
+    """Press a reaction button as the thread page offers it: its form sends its fields and the
+    pressed button's kind."""
     tree = page(client, thread_url(thread_of(post)))
-    form = next(
-        f
-        for f in bar(tree, post).iter("form")
-        if any(i.get("value") == kind for i in f.iter("input"))
-    )
+    button = buttons(tree, post)[kind]
+    form = next(f for f in bar(tree, post).iter("form") if button in f.iter("button"))
     values = {i.get("name"): i.get("value") for i in form.iter("input")}
-    return client.post(form.get("action"), data=values, headers=headers)
+    return client.post(form.get("action"), data={**values, "kind": kind}, headers=headers)
 
 
 def add_reactions(post: Post, kind: ReactionKind, *names: str) -> None:
@@ -67,7 +65,8 @@ def add_reactions(post: Post, kind: ReactionKind, *names: str) -> None:
 
 
 def test_a_member_sees_the_three_supportive_buttons_and_nothing_else(harbours_phone, story):
-    """A member sees three supportive buttons under each post, each a real form."""
+    """A member sees three supportive buttons under each post, in a real form: "Sending
+    support" in sight, the two others folded behind "More"."""
     tree = page(harbours_phone, thread_url(thread_of(story)))
 
     for post in db.session.scalars(select(Post)):
@@ -75,9 +74,49 @@ def test_a_member_sees_the_three_supportive_buttons_and_nothing_else(harbours_ph
         assert list(shown) == KINDS
         assert [b.text for b in shown.values()] == ["Sending support", "Me too", "Thank you"]
         assert all(b.get("aria-pressed") == "false" for b in shown.values())
-        for form in bar(tree, post).iter("form"):
-            assert form.get("method") == "post" and form.get("action") == react_url(post)
-            assert form.get("data-hx-post") == react_url(post)
+        assert all(b.get("type") == "submit" for b in shown.values())
+        (form,) = bar(tree, post).iter("form")
+        assert form.get("method") == "post" and form.get("action") == react_url(post)
+        assert form.get("data-hx-post") == react_url(post)
+        assert [b.get("value") for b in form.iter("button")] == KINDS
+        assert folded(shown["support"]) is None
+        fold = folded(shown["me-too"])
+        assert fold is not None and fold is folded(shown["thank-you"])
+        assert "open" not in fold.attrs
+        assert fold.find("summary").text == "More reactions"
+
+
+def folded(button: Element) -> Element | None:
+    """The details element `button` is folded in, if any."""
+    return next((up for up in button.ancestors() if up.tag == "details"), None)
+
+
+def test_the_folded_kinds_say_their_counts(app, harbours_phone, story):
+    """Folded or not, every count can be read: the fold's summary says the others'."""
+    add_reactions(story, ReactionKind.THANK_YOU, "Ash", "Birch")
+    add_reactions(story, ReactionKind.SUPPORT, "Cedar")
+
+    for client in (harbours_phone, device(app)):
+        shown = bar(page(client, thread_url(thread_of(story))), story)
+        if client is harbours_phone:
+            assert shown.find("summary").text == "More reactions · Thank you 2"
+            assert buttons(page(client, thread_url(thread_of(story))), story)["support"].text == (
+                "Sending support · 1"
+            )
+        else:
+            assert [s.text for s in shown.find_all("span", class_="reaction")] == [
+                "Sending support · 1",
+                "Thank you · 2",
+            ]
+
+
+def test_after_pressing_a_folded_kind_with_htmx_its_fold_stays_open(harbours_phone, story):
+    """htmx gives the focus back to the button pressed: a folded one must still be in sight."""
+    folded_kind = parse(html_of(press(harbours_phone, story, "thank-you", headers=PARTIAL)))
+    in_sight = parse(html_of(press(harbours_phone, story, "support", headers=PARTIAL)))
+
+    assert "open" in folded(buttons(folded_kind, story)["thank-you"]).attrs
+    assert "open" not in folded(buttons(in_sight, story)["thank-you"]).attrs
 
 
 def test_nothing_on_a_thread_scores_or_ranks(harbours_phone, story):

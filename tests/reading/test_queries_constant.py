@@ -33,23 +33,38 @@ def grow(root: Post, replies: int, members: list) -> list[Post]:
     return posts[1:]
 
 
-def test_thread_page_costs_the_same_for_3_replies_as_for_300(client, count_queries):
+def test_thread_page_costs_the_same_for_3_replies_as_for_1000(app, client, count_queries):
+    """At most 5 statements for a guest's thread page, with 3 replies or 1,000; each next page
+    of replies costs the same, and the pages together show every reply once."""
     members = [make_member(name) for name in ("wren", "harbour", "tea")]
     quiet = start_thread(title="Quiet", author=members[0])
     first = reply(quiet, members[1], "one")
     reply(first, members[2], "two")
     reply(quiet, None, "three")
     busy = start_thread(title="Busy", author=members[1])
-    replies = grow(busy, 300, members)
+    replies = grow(busy, 1000, members)
     assert max(post.depth for post in replies) >= 4
     quiet_url, busy_url = thread_url(thread_of(quiet)), thread_url(thread_of(busy))
 
     small = statements_for(client, count_queries, quiet_url)
     large = statements_for(client, count_queries, busy_url)
 
-    assert len(large) == len(small)
-    shown = parse(client.get(busy_url).get_data(as_text=True)).find_all("article", class_="post")
-    assert len(shown) == 300, "the busy thread really shows all its replies"
+    assert len(large) == len(small) <= 5
+    shown, pages, url = [], 0, busy_url
+    while url:
+        assert len(statements_for(client, count_queries, url)) == len(small), url
+        tree = parse(client.get(url).get_data(as_text=True))
+        branches = tree.by_id(f"replies-{busy.id}").elements
+        assert (
+            len([li for li in branches if li.get("id") != "more-replies"])
+            <= (app.config["REPLIES_PER_PAGE"])
+        )
+        shown += [int(post.get("id")[1:]) for post in tree.find_all("article", class_="post")]
+        more = tree.by_id("more-replies")
+        url = more.find("a").get("href") if more is not None else None
+        pages += 1
+    assert pages > 3
+    assert sorted(shown) == sorted(post.id for post in replies), "every reply, once"
 
 
 def test_post_in_context_costs_the_same_for_3_replies_as_for_300(client, count_queries):

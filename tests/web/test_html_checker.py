@@ -38,6 +38,7 @@ PAGES = {
     "home": "/",
     "article": "{article}",
     "long-thread": "{thread}",
+    "long-thread-later-replies": "{later_replies}",
     "story-form": "/stories/new",
     "join": "/join",
     "login": "/login",
@@ -47,13 +48,14 @@ PAGES = {
     "not-found": "/t/999999-nothing-here",
 }
 # An admin sees the queue with more in it (requests to see who wrote an anonymous post).
-ADMIN_PAGES = ("moderation-queue", "long-thread")
+ADMIN_PAGES = ("moderation-queue", "long-thread", "long-thread-later-replies")
 
 
 def scene(app: Flask) -> tuple[Community, dict[str, str]]:
     """The community of the moderation tests, the article, and a story of 100+ replies in
     every state; the addresses the pages above need."""
     town = community(app)
+    app.config["FOLD_REPLIES_AFTER"] = 1  # busy branches fold: their markup is checked too
     article, _ = import_article(ArticleSource.read(DEFAULT_ARTICLE))
     db.session.commit()
     replies = []
@@ -83,7 +85,12 @@ def scene(app: Flask) -> tuple[Community, dict[str, str]]:
         RevealRequest(post_id=replies[4].id, requested_by_id=town.admin.id, reason="x" * 30)
     )
     db.session.commit()
-    return town, {"article": f"/t/{article.id}-{article.slug}", "thread": town.thread_url}
+    later = f"{town.thread_url}?from={replies[app.config['REPLIES_PER_PAGE']].id}"
+    return town, {
+        "article": f"/t/{article.id}-{article.slug}",
+        "thread": town.thread_url,
+        "later_replies": later,
+    }
 
 
 def rendered_pages(app: Flask, out: Path) -> dict[str, Path]:
