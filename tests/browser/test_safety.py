@@ -193,7 +193,9 @@ REPLIES = 40
 
 @pytest.fixture
 def long_thread(app: Flask) -> tuple[str, list[int]]:
-    """A thread with many replies, far taller than any window: its address and reply ids."""
+    """A thread with many replies on one page, far taller than any window: its address and
+    reply ids."""
+    app.config["REPLIES_PER_PAGE"] = REPLIES
     opening = start_thread(title="A long night", body="Thank you all for being here.")
     replies = [
         opening.reply(None, f"Reply {number}. " + "Holding on, one day at a time. " * 6)

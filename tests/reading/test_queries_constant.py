@@ -11,12 +11,13 @@ from forum.models import Post, ThreadKind
 
 def statements_for(client, count_queries, url: str) -> list[str]:
     """The SQL a request for `url` runs, starting from a clean session as a real request does
-    (the test's session would otherwise answer some lookups from memory)."""
+    (the test's session would otherwise answer some lookups from memory). The transaction's
+    own BEGIN, which SQLite is sent and PostgreSQL isn't, is not a query."""
     db.session.remove()
     with count_queries() as statements:
         response = client.get(url)
     assert response.status_code == 200, url
-    return statements
+    return [s for s in statements if s.strip().upper() not in ("BEGIN", "BEGIN IMMEDIATE")]
 
 
 def grow(root: Post, replies: int, members: list) -> list[Post]:
