@@ -48,23 +48,23 @@ def cursor_or_404() -> Cursor | None:
     return after
 
 
+def _id_or_404(name: str) -> int | None:
+    """The id in the query argument `name`: None when there is none, 404 when it is not an id."""
+    if name not in request.args:
+        return None
+    found = request.args.get(name, type=int)
+    if not (found and 0 < found < 2**31):
+        abort(404)
+    return found
+
+
 def before_id_or_404() -> int | None:
     """The `before` id of a listing paged by id, newest first: None on a first page, 404 when it
     is not an id."""
-    if "before" not in request.args:
-        return None
-    before = request.args.get("before", type=int)
-    if not (before and 0 < before < 2**31):
-        abort(404)
-    return before
+    return _id_or_404("before")
 
 
 def start_id_or_404() -> int | None:
     """The `from` id of a page that starts with that row (a thread's replies): None on a first
     page, 404 when it is not an id."""
-    if "from" not in request.args:
-        return None
-    start = request.args.get("from", type=int)
-    if not (start and 0 < start < 2**31):
-        abort(404)
-    return start
+    return _id_or_404("from")
