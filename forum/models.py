@@ -221,6 +221,12 @@ class User(UserMixin, db.Model):
     recovery_codes_confirmed: Mapped[bool] = mapped_column(default=False)
     """False until the member says they kept their current recovery codes."""
     unfold_content_warnings: Mapped[bool] = mapped_column(default=False)
+    show_notification_count: Mapped[bool] = mapped_column(default=True)
+    """The unread count beside the bell in the header (some would rather not see a number)."""
+    follow_threads_joined: Mapped[bool] = mapped_column(default=True)
+    """Follow a thread on starting it or replying in it."""
+    listens_for_unanswered: Mapped[bool] = mapped_column(default=False)
+    """Hear about stories that have waited hours without a reply (a listener)."""
 
     # The token of the sign-in (`SignIn`) this request runs under, set when the member signs
     # in or is found by their cookie (forum.accounts.sign_ins); never stored.
@@ -798,3 +804,71 @@ class Mute(db.Model):
             return False
         db.session.add(cls(muter_id=muter_id, muted_id=muted_id))
         return True
+
+
+class ThreadReader(db.Model):
+    """One member's place in one thread: whether they follow it and how far they have read.
+    A member's visit to a thread writes this one small row; guests have none."""
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id"), primary_key=True)
+    following: Mapped[bool | None] = mapped_column(default=None)
+    """True or False once chosen, by hand or by starting or replying in the thread; None
+    while the member never chose (not following), so that starting or replying follows the
+    thread unless they unfollowed it."""
+    last_seen_post_id: Mapped[int | None] = mapped_column(default=None)
+    """The newest post of the thread when the member last read it: later ids are new to them
+    (ids only grow)."""
+
+    __table_args__ = (
+        # A new reply's notifications read the thread's followers.
+        Index("ix_thread_reader_thread", "thread_id", "user_id"),
+    )
+
+
+class NotificationKind(StrEnum):
+    REPLY = "reply"
+    """A reply to one of my posts."""
+    FOLLOWED_REPLY = "followed-reply"
+    """A reply in a thread I follow."""
+    APPROVED = "approved"
+    """My first post, approved by a moderator."""
+    MODERATED = "moderated"
+    """A moderator acted on my post (`reason` holds the category, never the text)."""
+    SUPPORT = "support"
+    """Someone sent support to my post (never who)."""
+    UNANSWERED = "unanswered"
+    """A listener hears of a story that has waited for a reply (never its author)."""
+
+
+class Notification(db.Model):
+    """One thing that happened for one member, told in the forum only. Entries for the same
+    thread are shown together ("4 new replies in ..."); nothing here names who acted."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    """A `NotificationKind` value."""
+    thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id"))
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id"))
+    """The post it is about: where its link lands."""
+    reason: Mapped[str | None] = mapped_column(String(30))
+    """For a moderator's action, the `RemovalReason` category."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        # A member's notifications newest first, a page at a time.
+        Index("ix_notification_user_newest", "user_id", "id"),
+        # The bell's count reads a member's unread ones only.
+        Index(
+            "ix_notification_unread",
+            "user_id",
+            sqlite_where=text("read_at IS NULL"),
+            postgresql_where=text("read_at IS NULL"),
+        ),
+        # A removed post's notifications go with it.
+        Index("ix_notification_post", "post_id"),
+    )
