@@ -99,6 +99,9 @@ DEFAULTS = {
     # where the encoding costs more than it saves, nor one that streams, which must reach the
     # reader as it is made (flask-compress would otherwise compress it too).
     "COMPRESS_MIN_SIZE": 500,
+    # Guests' pages kept rendered in each worker's memory, up to this many bytes
+    # (forum.web.guest_pages; 0 keeps none): a 200-reply thread's page is about 110 KB.
+    "GUEST_PAGES_KEPT_BYTES": 4 * 1024 * 1024,
     "COMPRESS_STREAMS": False,
     # When Redis can't be reached, logging in and joining keep working: each process counts
     # the same limits in its own memory (flask-limiter checks Redis again now and then, and

@@ -23,6 +23,8 @@ from flask_login import current_user
 from ..changes import site_marks
 from ..database import db, utcnow
 from ..models import Thread
+from . import guest_pages
+from .guest_pages import keep_page, kept_page
 from .partials import wants_partial
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,16 +96,19 @@ def validator(*shown: object, newest: datetime | None) -> str:
 
 def unchanged(*shown: object, newest: datetime | None) -> Response | None:
     """For a guest: `304 Not Modified` if the copy their browser holds shows the same as the
-    page would, now (`shown`: what the page depends on; `newest`: its latest moment). Else
-    None, and the page's answer carries the validator."""
+    page would, now (`shown`: what the page depends on; `newest`: its latest moment); or the
+    page as rendered before under the same validator (forum.web.guest_pages). Else None: the
+    view renders the page, and its answer carries the validator and is kept."""
     if not reading_as_guest():
         return None
     etag = validator(*shown, newest=newest)
     g.page_etag = etag
-    if not request.if_none_match.contains_weak(etag):
-        return None
-    response = Response(status=304)
-    return with_validator(response, etag)
+    if request.if_none_match.contains_weak(etag):
+        return with_validator(Response(status=304), etag)
+    if (body := kept_page(etag)) is not None:
+        g.page_was_kept = True
+        return with_validator(Response(body, mimetype="text/html"), etag)
+    return None
 
 
 def with_validator(response: Response, etag: str) -> Response:
@@ -126,16 +131,21 @@ def thread_unchanged(thread: Thread) -> Response | None:
 def site_unchanged(*page: object) -> Response | None:
     """A listing or a profile (`page` names it): the site's last change."""
     marks = site_marks(db.session)
-    return unchanged(*page, marks.revision, newest=marks.changed_at)
+    # The moment with the count: a database restored from a backup counts again from where
+    # the backup was, and must not pass for the pages seen before the restore.
+    return unchanged(*page, marks.revision, marks.changed_at, newest=marks.changed_at)
 
 
 def add_validator(response: Response) -> Response:
     etag = g.pop("page_etag", None)
     if etag and response.status_code == 200 and reading_as_guest():
         with_validator(response, etag)
+        if not g.pop("page_was_kept", False) and not response.is_streamed:
+            keep_page(etag, response.get_data())
     return response
 
 
 def init_app(app: Flask) -> None:
     app.extensions["code_version"] = code_version(CODE)
+    guest_pages.init_app(app)
     app.after_request(add_validator)

@@ -41,6 +41,8 @@ class ReusedApp:
     def as_built(self) -> Flask:
         self.app.config.clear()
         self.app.config.update(self.config)
+        # Pages kept for guests were rendered from an earlier test's database.
+        self.app.extensions["guest_pages"].clear()
         return self.app
 
     def check_unchanged(self) -> None:

@@ -1,0 +1,79 @@
+"""Guests' pages kept rendered, so that a page many guests read is rendered once per change.
+
+The validator of forum.web.conditional names everything a guest's page shows: the thread's or
+the site's last change, the code, the settings shown, the page's shape and the moment its
+relative times were worded in. Two guests asking for the same address under the same
+validator get the same bytes, so the rendered page is kept under both, in the worker's own
+memory, up to a budget of bytes (the least recently read go first). The next guest's page
+costs the validator's query and a look-up; any change moves the validator, and the guest after
+it gets a fresh render. A member's page is never kept: it shows them their own things.
+"""
+
+import threading
+from collections import OrderedDict
+
+from flask import Flask, current_app, request
+
+Key = tuple[str, str]
+
+
+class PageShelf:
+    """Rendered pages by (validator, address), least recently read first out, within a budget
+    of bytes. Shared by the threads of one worker."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.size = 0
+        self._pages: OrderedDict[Key, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Key) -> bytes | None:
+        with self._lock:
+            body = self._pages.get(key)
+            if body is not None:
+                self._pages.move_to_end(key)
+            return body
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self.size = 0
+
+    def put(self, key: Key, body: bytes) -> None:
+        if len(body) > self.budget // 4:  # one page never pushes out most of the others
+            return
+        with self._lock:
+            old = self._pages.pop(key, None)
+            self.size += len(body) - (len(old) if old is not None else 0)
+            self._pages[key] = body
+            while self.size > self.budget:
+                _, dropped = self._pages.popitem(last=False)
+                self.size -= len(dropped)
+
+
+def _shelf() -> PageShelf | None:
+    return current_app.extensions.get("guest_pages")
+
+
+def _key(etag: str) -> Key:
+    # The whole address: path and query (another page of replies is another page), and the
+    # host, should the site answer under more than one name.
+    return (etag, request.url)
+
+
+def kept_page(etag: str) -> bytes | None:
+    """The page a guest asked for, rendered before under the same validator, if it is kept."""
+    shelf = _shelf()
+    return shelf.get(_key(etag)) if shelf is not None and request.method == "GET" else None
+
+
+def keep_page(etag: str, body: bytes) -> None:
+    shelf = _shelf()
+    if shelf is not None and request.method == "GET":
+        shelf.put(_key(etag), body)
+
+
+def init_app(app: Flask) -> None:
+    budget = app.config["GUEST_PAGES_KEPT_BYTES"]
+    if budget > 0:
+        app.extensions["guest_pages"] = PageShelf(budget)

@@ -1,0 +1,116 @@
+"""Guests' pages kept rendered (forum.web.guest_pages): the next guest reading the same page
+gets the same bytes without a render, until anything the page shows changes; a member's page
+is never kept, and never handed to a guest."""
+
+from contextlib import contextmanager
+
+import pytest
+from flask import Flask, template_rendered
+from support.clients import PARTIAL
+from support.forms import send_reply
+from support.moderation import Community, community
+
+from forum.web import guest_pages
+from forum.web.guest_pages import PageShelf
+
+
+@pytest.fixture
+def town(app) -> Community:
+    return community(app)
+
+
+@contextmanager
+def renders(app: Flask):
+    """`with renders(app) as rendered:` the templates rendered inside the block."""
+    rendered: list[str] = []
+
+    def record(sender, template, context, **extra) -> None:
+        rendered.append(template.name)
+
+    template_rendered.connect(record, app)
+    try:
+        yield rendered
+    finally:
+        template_rendered.disconnect(record, app)
+
+
+def test_the_next_guest_gets_the_page_without_a_render(app, town):
+    first = town.device(None).get(town.thread_url)
+    with renders(app) as rendered:
+        second = town.device(None).get(town.thread_url)
+    assert second.status_code == 200
+    assert rendered == []
+    assert second.get_data() == first.get_data()
+    assert second.headers["ETag"] == first.headers["ETag"]
+    assert second.cache_control.no_cache
+    assert "Set-Cookie" not in second.headers
+    assert second.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+
+
+def test_a_change_brings_a_fresh_render(app, town):
+    guest = town.device(None)
+    guest.get(town.thread_url)
+    send_reply(town.device(town.another), town.story.id, "Ringing out is allowed too.")
+    with renders(app) as rendered:
+        page = guest.get(town.thread_url)
+    assert rendered
+    assert "Ringing out is allowed too." in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", ["/", "/stories"])
+def test_listings_show_a_new_thread_at_once(app, town, url):
+    guest = town.device(None)
+    guest.get(url)
+    send_reply(town.device(town.another), town.story.id, "Still here with you.")
+    with renders(app) as rendered:
+        guest.get(url)
+    assert rendered, "a listing shows reply counts: a reply is a change"
+
+
+def test_a_members_page_is_never_kept_nor_given_to_a_guest(app, town):
+    member = town.device(town.reader)
+    with renders(app) as rendered:
+        member.get(town.thread_url)
+        member.get(town.thread_url)
+    assert len([name for name in rendered if name == "reading/thread.html"]) == 2
+    guest_page = town.device(None).get(town.thread_url).get_data(as_text=True)
+    assert town.reader.pseudonym not in guest_page.split("<main", 1)[0], "the header is a guest's"
+    assert "Log in" in guest_page
+
+
+def test_each_address_and_shape_is_kept_apart(app, town):
+    guest = town.device(None)
+    page = guest.get(town.thread_url).get_data()
+    partial = guest.get(town.thread_url, headers=PARTIAL).get_data()
+    assert partial != page
+    assert guest.get(town.thread_url, headers=PARTIAL).get_data() == partial
+    assert guest.get(town.thread_url).get_data() == page
+    assert guest.get(f"{town.thread_url}?from=1").get_data() != page
+
+
+def test_the_shelf_keeps_the_least_recently_read_within_its_budget():
+    shelf = PageShelf(budget=400)
+    shelf.put(("a", "/1"), b"x" * 100)
+    shelf.put(("a", "/2"), b"x" * 100)
+    shelf.put(("a", "/3"), b"x" * 100)
+    assert shelf.get(("a", "/1")) is not None  # read again: now the most recent
+    shelf.put(("a", "/4"), b"x" * 100)
+    shelf.put(("a", "/5"), b"x" * 100)
+    assert shelf.get(("a", "/2")) is None
+    assert shelf.get(("a", "/1")) is not None
+    assert shelf.size <= 400
+    shelf.put(("a", "/big"), b"x" * 101)  # more than a quarter of the budget: not kept
+    assert shelf.get(("a", "/big")) is None
+
+
+@pytest.mark.own_app
+def test_a_budget_of_nothing_keeps_nothing(app, town):
+    bare = Flask(__name__)
+    bare.config["GUEST_PAGES_KEPT_BYTES"] = 0
+    guest_pages.init_app(bare)
+    assert "guest_pages" not in bare.extensions
+    app.extensions.pop("guest_pages")
+    town.device(None).get(town.thread_url)
+    with renders(app) as rendered:
+        town.device(None).get(town.thread_url)
+    assert rendered
