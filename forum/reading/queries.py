@@ -1,15 +1,16 @@
 """Read-side queries, each named for what a page shows. Every one is a fixed number of
 statements however many posts it returns."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.orm import aliased, selectinload
+from werkzeug.local import LocalProxy
 
 from ..database import db, utcnow
 from ..models import PATH_DIGITS, Mute, Post, Reaction, Thread, ThreadKind
-from ..policy import listed_threads, public_posts, visible_posts
+from ..policy import Act, is_author, is_staff, listed_threads, may, public_posts, visible_posts
 from ..web.pagination import Cursor
 
 
@@ -271,17 +272,32 @@ def unanswered_stories(older_than: timedelta, limit: int = 50) -> list[Thread]:
 
 @dataclass
 class ThreadView:
-    """What every post on a page needs to know about its thread and its reader."""
+    """What every post on a page needs to know about its thread and its reader. The reader is
+    looked at once per page, not through `current_user` at each question of each post."""
 
     thread: Thread
     opening: Post
     reactions: Reactions
     muted: set[int]
+    reader: object
+    """The reader itself (a member, or Flask-Login's anonymous user), not the proxy."""
+    staff: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.staff = is_staff(self.reader)
 
     def is_muted(self, post: Post) -> bool:
         """Folded for this reader. Only named posts: folding an anonymous one would tell the
         reader who wrote it."""
         return not post.anonymous and post.author_id in self.muted
+
+    def acts(self, post: Post) -> frozenset[str]:
+        """What the page offers the reader on `post`, as `forum.policy.may` decides, asked
+        once per post for every act."""
+        return frozenset(act.value for act in Act if may(self.reader, act, post, self.thread))
+
+    def wrote(self, post: Post) -> bool:
+        return is_author(self.reader, post)
 
 
 def opening_post(thread: Thread) -> Post:
@@ -292,11 +308,13 @@ def opening_post(thread: Thread) -> Post:
 
 def thread_view(thread: Thread, posts: list[Post], viewer, opening: Post | None = None):
     """The ThreadView for `posts` of `thread` as `viewer` sees them: at most four queries."""
+    reader = viewer._get_current_object() if isinstance(viewer, LocalProxy) else viewer
     return ThreadView(
         thread=thread,
         opening=opening if opening is not None else opening_post(thread),
-        reactions=reactions_for(posts, viewer),
-        muted=muted_by(viewer),
+        reactions=reactions_for(posts, reader),
+        muted=muted_by(reader),
+        reader=reader,
     )
 
 
