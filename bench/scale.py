@@ -56,7 +56,7 @@ def forum_pages(database_url: str) -> tuple[dict, int]:
         for name, address in addresses.items()
         for reader in READERS
     }
-    for name, (client, address) in pages.items():
+    for client, address in pages.values():
         response = client.get(address)  # warm up: templates compiled, caches filled
         assert response.status_code == 200, (database_url, address, response.status_code)
     return pages, data.posts
