@@ -158,13 +158,14 @@ def member_cookie(database_url: str, pseudonym: str) -> str:
 
 
 def in_process(database_url: str, pseudonym: str, long_thread: str, nested_thread: str) -> dict:
-    """Server time, in-process: the 1,000-reply thread page (guest), and a reply sent with
-    htmx by a member; medians of many, in ms."""
+    """Server time, in-process: the 1,000-reply thread page (guest, rendered each time), and a
+    reply sent with htmx by a member; medians of many, in ms."""
     os.environ.update(DATABASE_URL=database_url, SECRET_KEY=SECRET_KEY)
     from forum import create_app
 
     app = create_app()
     app.config.update(REPLY_INTERVAL_SECONDS=0, FIRST_DAY_MAX_REPLIES=10**9)
+    app.extensions.pop("guest_pages", None)  # the page rendered each time
     guest = app.test_client()
     timings = []
     for _ in range(30):
@@ -231,12 +232,24 @@ def main() -> None:
             "hello": Server("hello", "ceilings:hello()", {}, BENCH),
             "rows": Server("rows", "ceilings:rows()", {"CEILING_DATABASE": str(rows)}, BENCH),
             "forum": Server("forum", "forum:create_app()", forum_env, ROOT, ready="/healthz"),
-        }
+            # The same forum rendering every guest's page (no kept pages): what a page costs
+            # the first time after a change.
+            "rendering": Server(
+                "rendering", "forum:create_app()", {**forum_env, "GUEST_PAGES_KEPT_BYTES": "0"},
+                ROOT, ready="/healthz",
+            ),
+        }  # fmt: skip
         targets = [
             Target("hello world (ceiling)", servers["hello"], "/"),
             Target("200 rows, Flask + Jinja + SQLite (ceiling)", servers["rows"], "/"),
             Target("home (guest)", servers["forum"], "/"),
+            Target("home (guest, rendered each time)", servers["rendering"], "/"),
             Target("thread, 200 nested replies (guest)", servers["forum"], data.nested_thread),
+            Target(
+                "thread, 200 nested replies (guest, rendered each time)",
+                servers["rendering"],
+                data.nested_thread,
+            ),
             Target(
                 "thread, 200 nested replies (member)", servers["forum"], data.nested_thread, cookie
             ),

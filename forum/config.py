@@ -74,6 +74,10 @@ def from_environment(instance_path: Path) -> dict:
             os.environ.get("FIRST_POSTS_NEED_APPROVAL", DEFAULTS["FIRST_POSTS_NEED_APPROVAL"])
         ),
         "MODLOG_SHOWS_MODERATOR_NAMES": _flag("MODLOG_SHOWS_MODERATOR_NAMES"),
+        # Memory each worker may spend keeping guests' pages rendered (0: none).
+        "GUEST_PAGES_KEPT_BYTES": int(
+            os.environ.get("GUEST_PAGES_KEPT_BYTES", DEFAULTS["GUEST_PAGES_KEPT_BYTES"])
+        ),
     }
 
 
