@@ -57,14 +57,20 @@ def code_version(folders: list[Path]) -> str:
 
 
 def shown_settings() -> str:
+    """The settings pages may show, in words: worded again only when the configuration changed
+    since (comparing it with a copy costs far less than wording it, at every guest's view)."""
     config = current_app.config
-    return repr(
-        sorted(
-            (name, repr(value))
-            for name, value in config.items()
-            if name in SHOWN_ANYWAY or not any(word in name for word in NOT_SHOWN)
+    kept = current_app.extensions.get("shown_settings")
+    if kept is None or kept[0] != config:
+        words = repr(
+            sorted(
+                (name, repr(value))
+                for name, value in config.items()
+                if name in SHOWN_ANYWAY or not any(word in name for word in NOT_SHOWN)
+            )
         )
-    )
+        kept = current_app.extensions["shown_settings"] = (dict(config), words)
+    return kept[1]
 
 
 def wording_time(newest: datetime | None, now: datetime) -> str:

@@ -56,9 +56,12 @@ def _shelf() -> PageShelf | None:
 
 
 def _key(etag: str) -> Key:
-    # The whole address: path and query (another page of replies is another page), and the
-    # host, should the site answer under more than one name.
-    return (etag, request.url)
+    # The whole address as asked: the host, should the site answer under more than one name,
+    # the path and the query (another page of replies is another page). Read raw, as the
+    # request brought it: building `request.url` would cost more than the look-up.
+    environ = request.environ
+    address = (environ.get(name, "") for name in ("HTTP_HOST", "PATH_INFO", "QUERY_STRING"))
+    return (etag, "\n".join(address))
 
 
 def kept_page(etag: str) -> bytes | None:
