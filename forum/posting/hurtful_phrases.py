@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 
 from ..phrases import PhraseFile, PhraseMatcher, read_sections
+from ..safety.risk_phrases import may_be_at_risk
 
 PHRASES_FILE = Path(__file__).parents[1] / "content" / "hurtful_phrases.txt"
 INSTEAD = "instead:"
@@ -90,5 +91,10 @@ def default_suggester() -> Suggester:
 
 
 def kinder_words(text: str) -> list[Suggestion]:
-    """What could be said instead of the hurtful phrases in `text`: none for most replies."""
+    """What could be said instead of the hurtful phrases in `text`: none for most replies, and
+    none where the words suggest their writer may be at risk ("everyone says get over it, and I
+    can't go on"): they speak of their own pain, and what they need is help, not a word on
+    their wording."""
+    if may_be_at_risk(text):
+        return []
     return default_suggester().suggestions(text)

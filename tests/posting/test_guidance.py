@@ -387,6 +387,20 @@ def test_a_refused_reply_says_why_and_offers_no_kinder_words_yet(harbours_phone,
     assert textarea_text(tree, f"reply-{story.id}-body") == HURTFUL
 
 
+def test_a_writer_who_may_be_at_risk_is_never_questioned(harbours_phone, story):
+    """Their words are about their own pain: the reply goes straight through, to the page that
+    says who they can talk to."""
+    body = "Everyone tells me to get over it. I don't want to be here anymore."
+    values = reply_form(harbours_phone, story.id, body=body)
+
+    response = harbours_phone.post(reply_url(story.id), data=values)
+
+    new = last_post()
+    assert new.body == body and new.may_be_at_risk
+    assert location(response) == f"/p/{new.id}/take-care"
+    assert found(body) == []
+
+
 def test_opening_posts_are_sent_in_one_step(phone):
     """A story may tell what others said: it is never questioned."""
     response = compose(phone, title="Told to man up", body="Everyone said: just cheer up.")
