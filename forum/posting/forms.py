@@ -160,6 +160,12 @@ class ReplyForm(WritingForm):
     body = _body_field("Your reply")
     anonymous = BooleanField("Reply anonymously")
 
+    @classmethod
+    def answering(cls, post_id: int) -> "ReplyForm":
+        """The form for a reply to `post_id`. A prefix per post: several reply forms can be
+        open on one page without sharing ids."""
+        return cls(prefix=f"reply-{post_id}")
+
 
 class EditForm(WritingForm):
     title = StringField(

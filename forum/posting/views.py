@@ -4,6 +4,7 @@ and supportive reactions. Every action is a plain form first; htmx only makes it
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
@@ -42,10 +43,21 @@ from .forms import (
     StoryForm,
     WritingForm,
 )
+from .hurtful_phrases import default_suggester, kinder_words
 from .once import already_sent, commit_once
 from .rules import needs_approval, posting_refusal
 
 bp = Blueprint("posting", __name__)
+
+# The name of the button that sends a reply as written, past the kinder words it was offered.
+AS_WRITTEN = "as_written"
+
+
+@bp.record_once
+def load_at_startup(state: BlueprintSetupState) -> None:
+    """Read the operator's phrase file when the app starts, so a mistake in it stops the forum
+    starting, with a clear message, instead of failing someone in the middle of a reply."""
+    default_suggester()
 
 
 def _compose(kind: ThreadKind, form: ComposeForm):
@@ -56,7 +68,7 @@ def _compose(kind: ThreadKind, form: ComposeForm):
     refused = None
     if form.is_submitted() and "preview" in request.form:
         # Without JavaScript, Preview sends the whole form: show it again, with the preview.
-        preview = preview_of(form.body.data or "", form.content_warning)
+        preview = preview_of(form)
     elif form.validate_on_submit():
         render_before_writing(form.body.data)
         sent = already_sent(form)
@@ -111,26 +123,33 @@ def new_discussion():
 
 
 @bp.post("/preview")
+@bp.post("/p/<id:post_id>/reply/preview")
 @login_required
-def preview():
+def preview(post_id: int | None = None):
     """The rendered Markdown of what is being written, for htmx's Preview button: the form's
-    fields as they stand (its text and content warning)."""
-    form = WritingForm()
-    return render_template(
-        "posting/_preview.html", **preview_of(form.body.data or "", form.content_warning)
-    )
+    fields as they stand (its text and content warning); for a reply to `post_id`, with kinder
+    words for any phrase that tends to hurt. Nothing of the post is read: a preview shows only
+    what its writer sent."""
+    form = WritingForm() if post_id is None else ReplyForm.answering(post_id)
+    return render_template("posting/_preview.html", **preview_of(form))
 
 
-def preview_of(text: str, warning: str | None) -> dict:
+def preview_of(form: WritingForm) -> dict:
     """What the preview shows: the text rendered as it would be posted, folded behind its
     content warning as it will be, or, for text longer than a post may be (which would only
-    cost time to render), the longest a post may be. Rendered with no transaction open: a
-    preview writes nothing, and rendering the costliest Markdown takes long enough that no
-    writer should wait for it."""
+    cost time to render), the longest a post may be. A reply's preview also offers kinder
+    words for any phrase that tends to hurt. Rendered with no transaction open: a preview
+    writes nothing, and rendering the costliest Markdown takes long enough that no writer
+    should wait for it."""
+    text = form.body.data or ""
     if len(text) > BODY_MAX:
         return {"preview": "", "too_long": BODY_MAX}
     end_transaction()
-    return {"preview": render_markdown(text, MEMBER_HEADING_OFFSET), "warning": warning}
+    return {
+        "preview": render_markdown(text, MEMBER_HEADING_OFFSET),
+        "warning": form.content_warning,
+        "kinder": kinder_words(text) if isinstance(form, ReplyForm) else [],
+    }
 
 
 def render_before_writing(text: str) -> None:
@@ -151,12 +170,18 @@ def reply(post_id: int):
     if request.method == "GET":
         refuse_if_suspended()
         refuse(state_refusal(current_user, Act.REPLY, parent, thread))
-    # A prefix per post: several reply forms can be open on one page without sharing ids.
-    form = ReplyForm(prefix=f"reply-{parent.id}")
+    form = ReplyForm.answering(parent.id)
     if request.method == "GET":
         form.anonymous.data = current_user.post_anonymously_by_default
     refused = None
-    if form.validate_on_submit():
+    preview = {"preview": None}
+    kinder = []
+    if form.is_submitted() and "preview" in request.form:
+        # Without JavaScript, Preview sends the whole form: show it again, with the preview
+        # (rendered with no transaction open: what was read is read again).
+        preview = preview_of(form)
+        parent, thread = readable_post(post_id)
+    elif form.validate_on_submit():
         render_before_writing(form.body.data)
         parent, thread = readable_post(post_id)
         new_reply = already_sent(form)
@@ -168,10 +193,14 @@ def reply(post_id: int):
                 if closed
                 else posting_refusal(current_user, starting_thread=False)
             )
+            if not refusal and AS_WRITTEN not in request.form:
+                # Words that tend to hurt: the form comes back with kinder ones to
+                # consider, everything typed kept, and a button that sends it as written.
+                kinder = kinder_words(form.body.data)
             if refusal:
                 message, refused = refusal
                 form.form_errors.append(message)
-            else:
+            elif not kinder:
                 new_reply = parent.reply(
                     current_user, form.body.data,
                     anonymous=form.anonymous.data, content_warning=form.content_warning,
@@ -187,7 +216,14 @@ def reply(post_id: int):
                 new_reply = saved  # a twin request made it first, or None: the form is stale
         if new_reply is not None:
             return _sent(new_reply, thread)
-    context = {"parent": parent, "thread": thread, "form": form, "inline": wants_partial()}
+    context = {
+        "parent": parent,
+        "thread": thread,
+        "form": form,
+        "inline": wants_partial(),
+        "kinder": kinder,
+        **preview,
+    }
     if not wants_partial():
         context["view"] = thread_view(thread, [parent], current_user)
     return render_page("posting/reply.html", "reply_form", **context), form_status(

@@ -6,14 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from forum.phrases import normalise
 from forum.safety import risk_phrases
-from forum.safety.risk_phrases import (
-    Detector,
-    PhraseList,
-    matched_phrases,
-    may_be_at_risk,
-    normalise,
-)
+from forum.safety.risk_phrases import Detector, PhraseList, matched_phrases, may_be_at_risk
 
 AT_RISK = [
     "I want to kill myself",

@@ -20,7 +20,7 @@ import pytest
 from flask import Flask
 from support.clients import device, signed_in
 from support.content import reply
-from support.forms import join, settings_post
+from support.forms import join, reply_form, reply_url, settings_post
 from support.members import PASSWORD, give_recovery_codes
 from support.moderation import Community, community, file_reports, remove, suspend_author
 
@@ -117,6 +117,15 @@ def rendered_pages(app: Flask, out: Path) -> dict[str, Path]:
     refused = join(device(app), "x", "password", again="something else")
     assert refused.status_code == 422, refused.status_code
     keep("guest-join-refused", refused)
+    # A reply holding words that tend to hurt, on its own page with the story's guidance and
+    # kinder words to consider before sending.
+    # (The member above is suspended in the scene: another writes it.)
+    writer = town.device(town.another)
+    kinder = writer.post(
+        reply_url(town.story.id), data=reply_form(writer, town.story.id, body="Just cheer up.")
+    )
+    assert kinder.status_code == 200 and b"Send as written" in kinder.data, kinder.status_code
+    keep("member-reply-kinder", kinder)
     # A new set of recovery codes, on the page that shows them once.
     give_recovery_codes(town.reader)
     made = settings_post(devices["member"], "recovery-codes", {"password": PASSWORD})
