@@ -17,6 +17,7 @@ queries all ask here, so a new route inherits the rules by using these functions
 from dataclasses import dataclass
 from enum import StrEnum
 
+from flask_login import AnonymousUserMixin
 from sqlalchemy import ColumnElement, and_, exists, or_, true
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.util import AliasedClass
@@ -51,6 +52,10 @@ class Refusal:
 THREAD_REMOVED = Refusal(410, "This thread was removed by the moderators.")
 # Word for word what an address that never existed gets: a hidden post must not be told apart.
 NOT_FOUND = Refusal(404)
+
+
+GUEST = AnonymousUserMixin()
+"""A reader who is nobody: what anyone at all may see (a feed is the same for every reader)."""
 
 
 def is_staff(reader) -> bool:

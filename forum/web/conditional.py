@@ -5,8 +5,9 @@ Each page a guest reads carries a validator (a weak ETag) made of what the page 
 thread's `changed_at` or the site's change counter (kept by `forum.changes` on every write),
 the code that renders it (every template, script and module, hashed at startup), the settings
 it shows (the site's name, the Quick exit address...), its shape (whole page or htmx part),
-and the time its relative moments ("3 hours ago") were worded in. Guest pages then say
-`Cache-Control: no-cache`: the browser asks every time, and mostly hears "yours is current".
+and the time its relative moments ("3 hours ago") were worded in (a feed, which gives exact
+times, has none). Guest pages then say `Cache-Control: no-cache`: the browser asks every
+time, and mostly hears "yours is current".
 
 Members never get one: their pages show personal data and are `no-store` (forum.web.headers).
 Nor does a guest with a message waiting in their session (after logging out): the page must
@@ -81,24 +82,27 @@ def reading_as_guest() -> bool:
     )
 
 
-def validator(*shown: object, newest: datetime | None) -> str:
+def validator(*shown: object, newest: datetime | None, relative_times: bool = True) -> str:
     parts = [
         current_app.extensions["code_version"],
         shown_settings(),
         "partial" if wants_partial() else "page",
-        wording_time(newest, utcnow()),
+        wording_time(newest, utcnow()) if relative_times else "exact times",
         *map(repr, shown),
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
-def unchanged(*shown: object, newest: datetime | None) -> Response | None:
+def unchanged(
+    *shown: object, newest: datetime | None, relative_times: bool = True
+) -> Response | None:
     """For a guest: `304 Not Modified` if the copy their browser holds shows the same as the
-    page would, now (`shown`: what the page depends on; `newest`: its latest moment). Else
-    None, and the page's answer carries the validator."""
+    page would, now (`shown`: what the page depends on; `newest`: its latest moment, which
+    matters only where the page words moments relative to now, `relative_times`). Else None,
+    and the page's answer carries the validator."""
     if not reading_as_guest():
         return None
-    etag = validator(*shown, newest=newest)
+    etag = validator(*shown, newest=newest, relative_times=relative_times)
     g.page_etag = etag
     if not request.if_none_match.contains_weak(etag):
         return None
@@ -114,19 +118,25 @@ def with_validator(response: Response, etag: str) -> Response:
     return response
 
 
-def thread_unchanged(thread: Thread) -> Response | None:
-    """A thread's pages (the thread, a post in context): its own last change, and changes
-    that show on every thread (a byline)."""
+def thread_unchanged(thread: Thread, *page: object, relative_times: bool = True) -> Response | None:
+    """A thread's pages (the thread, a post in context; `page` names another, its feed):
+    its own last change, and changes that show on every thread (a byline)."""
     marks = site_marks(db.session)
     return unchanged(
-        "thread", thread.id, thread.changed_at, marks.everywhere, newest=thread.changed_at
+        "thread",
+        thread.id,
+        *page,
+        thread.changed_at,
+        marks.everywhere,
+        newest=thread.changed_at,
+        relative_times=relative_times,
     )
 
 
-def site_unchanged(*page: object) -> Response | None:
-    """A listing or a profile (`page` names it): the site's last change."""
+def site_unchanged(*page: object, relative_times: bool = True) -> Response | None:
+    """A listing, a profile or a feed (`page` names it): the site's last change."""
     marks = site_marks(db.session)
-    return unchanged(*page, marks.revision, newest=marks.changed_at)
+    return unchanged(*page, marks.revision, newest=marks.changed_at, relative_times=relative_times)
 
 
 def add_validator(response: Response) -> Response:
