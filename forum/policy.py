@@ -111,22 +111,26 @@ def listed_threads(opening: AliasedClass[Post]) -> ColumnElement[bool]:
     )
 
 
-def public_posts() -> ColumnElement[bool]:
-    """Posts standing in public, for lists of them (a member's profile): published, neither
-    removed nor deleted, in a thread not removed whose opening post is published too (a staff
-    reply to a thread still waiting must not show that thread's title). The caller joins
-    `Thread`."""
+def public_posts(post: type[Post] | AliasedClass[Post] = Post) -> ColumnElement[bool]:
+    """Posts standing in public, for lists of them (a member's profile, a feed): published,
+    neither removed nor deleted, in a thread not removed whose opening post is published too (a
+    staff reply to a thread still waiting must not show that thread's title). The caller's query
+    reads `Thread`, joined or around this condition. (`post`: an alias of Post, for a
+    subquery.)"""
     opening = aliased(Post)
     return and_(
-        Post.awaiting_approval.is_(False),
-        Post.removed_at.is_(None),
-        Post.deleted_by_author_at.is_(None),
+        post.awaiting_approval.is_(False),
+        post.removed_at.is_(None),
+        post.deleted_by_author_at.is_(None),
         Thread.removed_at.is_(None),
-        ~exists().where(
+        # The caller's `Thread`, however deep in the caller's query this condition stands.
+        ~exists()
+        .where(
             opening.thread_id == Thread.id,
             opening.parent_id.is_(None),
             opening.awaiting_approval.is_(True),
-        ),
+        )
+        .correlate(Thread),
     )
 
 

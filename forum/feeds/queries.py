@@ -1,8 +1,8 @@
 """What the feeds list: posts standing in public (`forum.policy.public_posts`), newest first,
 with their authors. Each is a fixed number of statements however many posts there are."""
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import exists, select
+from sqlalchemy.orm import aliased, selectinload
 
 from ..database import db
 from ..models import Post, Thread, ThreadKind
@@ -11,18 +11,29 @@ from ..policy import public_posts
 
 def newest_threads(limit: int, kind: ThreadKind | None = None) -> list[tuple[Post, Thread]]:
     """The newest threads (of `kind`, or of every kind) whose opening post stands in public,
-    each as its opening post and the thread: newest first (ids only grow, and the thread's key
-    orders them with no index of their own)."""
-    query = (
-        select(Post, Thread)
-        .join(Thread, Thread.id == Post.thread_id)
-        .options(selectinload(Post.author))
-        .where(Post.parent_id.is_(None), public_posts())
+    each as its opening post and the thread, newest first (ids only grow)."""
+    opening = aliased(Post)
+    # Found from the threads, newest first, each looked up in its own posts: joined from the
+    # start, SQLite would read every post of the forum and sort their threads.
+    newest = (
+        select(Thread.id)
+        .where(
+            exists().where(
+                opening.thread_id == Thread.id, opening.parent_id.is_(None), public_posts(opening)
+            )
+        )
         .order_by(Thread.id.desc())
         .limit(limit)
     )
     if kind is not None:
-        query = query.where(Thread.kind == kind)
+        newest = newest.where(Thread.kind == kind)
+    query = (
+        select(Post, Thread)
+        .join(Thread, Thread.id == Post.thread_id)
+        .options(selectinload(Post.author))
+        .where(Post.thread_id.in_(newest), Post.parent_id.is_(None))
+        .order_by(Thread.id.desc())
+    )
     return [tuple(row) for row in db.session.execute(query)]
 
 
