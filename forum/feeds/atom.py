@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
 
+from ..web.wording import to_the_minute
+
 MIMETYPE = "application/atom+xml"
 
 # XML 1.0 can't carry every character someone may type (U+FFFF, say; control characters are
@@ -50,21 +52,22 @@ def xml_text(text: str) -> str:
 
 
 def atom(feed: Feed) -> bytes:
-    """The document, UTF-8; dated when its newest entry was updated."""
+    """The document, UTF-8; dated when its newest entry was updated. Every moment to the minute,
+    as pages give them (Atom writes the seconds: they are zero)."""
     generator = FeedGenerator()
     generator.id(feed.id)
     generator.title(xml_text(feed.title))
     generator.link(href=feed.page, rel="alternate", type="text/html")
     generator.link(href=feed.address, rel="self", type=MIMETYPE)
     generator.language("en")  # as every page says
-    generator.updated(max((entry.updated for entry in feed.entries), default=feed.since))
+    generator.updated(to_the_minute(max((e.updated for e in feed.entries), default=feed.since)))
     for entry in feed.entries:
         item = generator.add_entry(order="append")
         item.id(entry.id)
         item.title(xml_text(entry.title))
         item.link(href=entry.link, rel="alternate", type="text/html")
         item.author(name=xml_text(entry.author))
-        item.published(entry.published)
-        item.updated(entry.updated)
+        item.published(to_the_minute(entry.published))
+        item.updated(to_the_minute(entry.updated))
         item.content(xml_text(entry.html), type="html")
     return generator.atom_str()

@@ -4,6 +4,7 @@ shows what a guest may see, whoever asks: an anonymous post by its alias only; n
 deleted or waiting text, and no removed thread; a content warning, or a word about a writer
 who may be at risk, in place of the text."""
 
+import re
 from datetime import timedelta
 
 import feedparser
@@ -160,7 +161,7 @@ def test_a_feed_with_nothing_in_it_yet_is_a_feed_all_the_same(client, wren):
     replies = read_feed(client, feed_of(thread_of(story)))
 
     assert replies.entries == []
-    assert replies.feed.updated_parsed[:6] == story.created_at.utctimetuple()[:6]
+    assert replies.feed.updated_parsed[:5] == story.created_at.utctimetuple()[:5]
 
 
 # --- As a guest sees it ------------------------------------------------------------------
@@ -274,6 +275,17 @@ def test_a_post_whose_writer_may_be_at_risk_sends_the_reader_to_the_page(client,
     assert "may be going through something very hard" in content(entry)
     assert parse(content(entry)).find("a").get("href") == entry.link
     assert town.answer.body in page(client, town.thread_url).text
+
+
+def test_moments_are_given_to_the_minute(client, wren):
+    """As on the pages: seconds would help tie an anonymous post to its author's named ones."""
+    story = start_thread(title="A long winter", author=wren, anonymous=True)
+    reply(story, wren, "Named.")
+
+    for url in every_feed(thread_of(story)):
+        stamps = re.findall(r"<(?:updated|published)>([^<]*)<", xml_of(client, url))
+        assert stamps, url
+        assert all(re.fullmatch(r"[\d-]{10}T\d\d:\d\d:00\+00:00", s) for s in stamps), stamps
 
 
 def test_text_xml_cannot_carry_is_left_out(client, wren):
