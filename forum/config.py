@@ -129,6 +129,8 @@ DEFAULTS = {
     # FOLD_REPLIES_AFTER replies to one post, the others fold behind "N more replies".
     "REPLIES_PER_PAGE": 10,
     "FOLD_REPLIES_AFTER": 3,
+    # A feed (forum/feeds) carries this many of the newest threads, stories or replies.
+    "FEED_ENTRIES": 30,
     # Posting pace (forum.posting.rules) and the silent grace period for fixing typos.
     "THREAD_INTERVAL_SECONDS": 15,
     "REPLY_INTERVAL_SECONDS": 5,

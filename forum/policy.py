@@ -17,6 +17,7 @@ queries all ask here, so a new route inherits the rules by using these functions
 from dataclasses import dataclass
 from enum import StrEnum
 
+from flask_login import AnonymousUserMixin
 from sqlalchemy import ColumnElement, and_, exists, or_, true
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.util import AliasedClass
@@ -51,6 +52,10 @@ class Refusal:
 THREAD_REMOVED = Refusal(410, "This thread was removed by the moderators.")
 # Word for word what an address that never existed gets: a hidden post must not be told apart.
 NOT_FOUND = Refusal(404)
+
+
+GUEST = AnonymousUserMixin()
+"""A reader who is nobody: what anyone at all may see (a feed is the same for every reader)."""
 
 
 def is_staff(reader) -> bool:
@@ -106,22 +111,26 @@ def listed_threads(opening: AliasedClass[Post]) -> ColumnElement[bool]:
     )
 
 
-def public_posts() -> ColumnElement[bool]:
-    """Posts standing in public, for lists of them (a member's profile): published, neither
-    removed nor deleted, in a thread not removed whose opening post is published too (a staff
-    reply to a thread still waiting must not show that thread's title). The caller joins
-    `Thread`."""
+def public_posts(post: type[Post] | AliasedClass[Post] = Post) -> ColumnElement[bool]:
+    """Posts standing in public, for lists of them (a member's profile, a feed): published,
+    neither removed nor deleted, in a thread not removed whose opening post is published too (a
+    staff reply to a thread still waiting must not show that thread's title). The caller's query
+    reads `Thread`, joined or around this condition. (`post`: an alias of Post, for a
+    subquery.)"""
     opening = aliased(Post)
     return and_(
-        Post.awaiting_approval.is_(False),
-        Post.removed_at.is_(None),
-        Post.deleted_by_author_at.is_(None),
+        post.awaiting_approval.is_(False),
+        post.removed_at.is_(None),
+        post.deleted_by_author_at.is_(None),
         Thread.removed_at.is_(None),
-        ~exists().where(
+        # The caller's `Thread`, however deep in the caller's query this condition stands.
+        ~exists()
+        .where(
             opening.thread_id == Thread.id,
             opening.parent_id.is_(None),
             opening.awaiting_approval.is_(True),
-        ),
+        )
+        .correlate(Thread),
     )
 
 

@@ -5,8 +5,9 @@ Each page a guest reads carries a validator (a weak ETag) made of what the page 
 thread's `changed_at` or the site's change counter (kept by `forum.changes` on every write),
 the code that renders it (every template, script and module, hashed at startup), the settings
 it shows (the site's name, the Quick exit address...), its shape (whole page or htmx part),
-and the time its relative moments ("3 hours ago") were worded in. Guest pages then say
-`Cache-Control: no-cache`: the browser asks every time, and mostly hears "yours is current".
+and the time its relative moments ("3 hours ago") were worded in (a feed, which gives exact
+times, has none). Guest pages then say `Cache-Control: no-cache`: the browser asks every
+time, and mostly hears "yours is current".
 
 Members never get one: their pages show personal data and are `no-store` (forum.web.headers).
 Nor does a guest with a message waiting in their session (after logging out): the page must
@@ -89,31 +90,35 @@ def reading_as_guest() -> bool:
     )
 
 
-def validator(*shown: object, newest: datetime | None) -> str:
+def validator(*shown: object, newest: datetime | None, relative_times: bool = True) -> str:
     parts = [
         current_app.extensions["code_version"],
         shown_settings(),
         "partial" if wants_partial() else "page",
-        wording_time(newest, utcnow()),
+        wording_time(newest, utcnow()) if relative_times else "exact times",
         *map(repr, shown),
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
-def unchanged(*shown: object, newest: datetime | None) -> Response | None:
+def unchanged(
+    *shown: object, newest: datetime | None, relative_times: bool = True
+) -> Response | None:
     """For a guest: `304 Not Modified` if the copy their browser holds shows the same as the
-    page would, now (`shown`: what the page depends on; `newest`: its latest moment); or the
-    page as rendered before under the same validator (forum.web.guest_pages). Else None: the
-    view renders the page, and its answer carries the validator and is kept."""
+    page would, now (`shown`: what the page depends on; `newest`: its latest moment, which
+    matters only where the page words moments relative to now, `relative_times`); or the page
+    as rendered before under the same validator (forum.web.guest_pages). Else None: the view
+    renders the page, and its answer carries the validator and is kept."""
     if not reading_as_guest():
         return None
-    etag = validator(*shown, newest=newest)
+    etag = validator(*shown, newest=newest, relative_times=relative_times)
     g.page_etag = etag
     if request.if_none_match.contains_weak(etag):
         return with_validator(Response(status=304), etag)
-    if (body := kept_page(etag)) is not None:
+    if (kept := kept_page(etag)) is not None:
         g.page_was_kept = True
-        return with_validator(Response(body, mimetype="text/html"), etag)
+        content_type, body = kept
+        return with_validator(Response(body, content_type=content_type), etag)
     return None
 
 
@@ -125,21 +130,30 @@ def with_validator(response: Response, etag: str) -> Response:
     return response
 
 
-def thread_unchanged(thread: Thread) -> Response | None:
-    """A thread's pages (the thread, a post in context): its own last change, and changes
-    that show on every thread (a byline)."""
+def thread_unchanged(thread: Thread, *page: object, relative_times: bool = True) -> Response | None:
+    """A thread's pages (the thread, a post in context; `page` names another, its feed):
+    its own last change, and changes that show on every thread (a byline)."""
     marks = site_marks(db.session)
     return unchanged(
-        "thread", thread.id, thread.changed_at, marks.everywhere, newest=thread.changed_at
+        "thread",
+        thread.id,
+        *page,
+        thread.changed_at,
+        marks.everywhere,
+        newest=thread.changed_at,
+        relative_times=relative_times,
     )
 
 
-def site_unchanged(*page: object) -> Response | None:
-    """A listing or a profile (`page` names it): the site's last change."""
+def site_unchanged(*page: object, relative_times: bool = True) -> Response | None:
+    """A listing, a profile or a feed (`page` names it): the site's last change."""
     marks = site_marks(db.session)
     # The moment with the count: a database restored from a backup counts again from where
     # the backup was, and must not pass for the pages seen before the restore.
-    return unchanged(*page, marks.revision, marks.changed_at, newest=marks.changed_at)
+    return unchanged(
+        *page, marks.revision, marks.changed_at,
+        newest=marks.changed_at, relative_times=relative_times,
+    )  # fmt: skip
 
 
 def add_validator(response: Response) -> Response:
@@ -147,7 +161,7 @@ def add_validator(response: Response) -> Response:
     if etag and response.status_code == 200 and reading_as_guest():
         with_validator(response, etag)
         if not g.pop("page_was_kept", False) and not response.is_streamed:
-            keep_page(etag, response.get_data())
+            keep_page(etag, response.content_type, response.get_data())
     return response
 
 

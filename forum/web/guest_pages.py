@@ -15,6 +15,8 @@ from collections import OrderedDict
 from flask import Flask, current_app, request
 
 Key = tuple[str, str]
+Kept = tuple[str, bytes]
+"""A page's content type and body."""
 
 
 class PageShelf:
@@ -24,31 +26,31 @@ class PageShelf:
     def __init__(self, budget: int) -> None:
         self.budget = budget
         self.size = 0
-        self._pages: OrderedDict[Key, bytes] = OrderedDict()
+        self._pages: OrderedDict[Key, Kept] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Key) -> bytes | None:
+    def get(self, key: Key) -> Kept | None:
         with self._lock:
-            body = self._pages.get(key)
-            if body is not None:
+            page = self._pages.get(key)
+            if page is not None:
                 self._pages.move_to_end(key)
-            return body
+            return page
 
     def clear(self) -> None:
         with self._lock:
             self._pages.clear()
             self.size = 0
 
-    def put(self, key: Key, body: bytes) -> None:
-        if len(body) > self.budget // 4:  # one page never pushes out most of the others
+    def put(self, key: Key, page: Kept) -> None:
+        if len(page[1]) > self.budget // 4:  # one page never pushes out most of the others
             return
         with self._lock:
             old = self._pages.pop(key, None)
-            self.size += len(body) - (len(old) if old is not None else 0)
-            self._pages[key] = body
+            self.size += len(page[1]) - (len(old[1]) if old is not None else 0)
+            self._pages[key] = page
             while self.size > self.budget:
                 _, dropped = self._pages.popitem(last=False)
-                self.size -= len(dropped)
+                self.size -= len(dropped[1])
 
 
 def _shelf() -> PageShelf | None:
@@ -64,16 +66,17 @@ def _key(etag: str) -> Key:
     return (etag, "\n".join(address))
 
 
-def kept_page(etag: str) -> bytes | None:
-    """The page a guest asked for, rendered before under the same validator, if it is kept."""
+def kept_page(etag: str) -> Kept | None:
+    """The page a guest asked for (a feed too), rendered before under the same validator, if it
+    is kept: its content type and body."""
     shelf = _shelf()
     return shelf.get(_key(etag)) if shelf is not None and request.method == "GET" else None
 
 
-def keep_page(etag: str, body: bytes) -> None:
+def keep_page(etag: str, content_type: str, body: bytes) -> None:
     shelf = _shelf()
     if shelf is not None and request.method == "GET":
-        shelf.put(_key(etag), body)
+        shelf.put(_key(etag), (content_type, body))
 
 
 def init_app(app: Flask) -> None:

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from ..bylines import ShownAuthor, shown_author
 from ..models import Post, ReactionKind, Thread
-from ..policy import Act, is_author, is_staff, may
+from ..policy import GUEST, Act, is_author, is_staff, may, seeing_refusal
 from .assets import data_uri, static_url
 from .forms import remove_form
 from .notices import just_sent, messages_at, page_messages
@@ -55,6 +55,12 @@ def author_for_reader(post: Post, thread: Thread, opening: Post) -> ShownAuthor:
     return shown_author(post, thread, opening, _reader(), current_app.config["SITE_NAME"])
 
 
+def open_to_guests(post: Post, thread: Thread) -> bool:
+    """Whether a guest may see `post` of `thread` (`forum.policy.seeing_refusal`): a page names
+    a feed only of what guests may read."""
+    return seeing_refusal(GUEST, post, thread) is None
+
+
 GLOBALS = {
     "static_url": static_url,
     "data_uri": data_uri,
@@ -67,6 +73,7 @@ GLOBALS = {
     "remove_form": remove_form,
     "may": may_act,
     "is_staff": reader_is_staff,
+    "open_to_guests": open_to_guests,
     "shown_author": author_for_reader,
     "wrote": reader_wrote,
     "page_messages": page_messages,

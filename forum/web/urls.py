@@ -2,7 +2,7 @@
 places a form may send someone back to."""
 
 import unicodedata
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from flask import current_app, has_request_context, request, url_for
 from werkzeug.routing import IntegerConverter
@@ -85,6 +85,12 @@ def post_url(post: Post, thread: Thread) -> str:
         start = post.ancestor_ids[1] if post.depth > 1 else post.id
         return f"{page}?from={start}#p{post.id}"
     return f"{page}#p{post.id}"
+
+
+def absolute_url(path: str) -> str:
+    """An address of this site (`path`, as `url_for` writes it) whole, with the scheme and host
+    the request came to: for what is read away from the site (a feed)."""
+    return urljoin(request.host_url, path)
 
 
 def safe_next(target: str | None) -> str:

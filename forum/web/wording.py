@@ -81,10 +81,15 @@ def month_year(moment: datetime) -> str:
     return format_datetime(moment, "MMMM y")
 
 
-def iso_time(moment: datetime) -> str:
-    """For a `<time>` element: to the minute, as every page shows it. Seconds would help tie an
+def to_the_minute(moment: datetime) -> datetime:
+    """A moment as every page and feed gives it: to the minute. Seconds would help tie an
     anonymous post to the same member's named posts in a quiet forum."""
-    return moment.isoformat(timespec="minutes")
+    return moment.replace(second=0, microsecond=0)
+
+
+def iso_time(moment: datetime) -> str:
+    """For a `<time>` element, to the minute."""
+    return to_the_minute(moment).isoformat(timespec="minutes")
 
 
 def tel_href(number: str) -> str:

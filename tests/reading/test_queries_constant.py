@@ -105,3 +105,32 @@ def test_home_page_cost_does_not_grow_with_the_number_of_threads(app, client, co
     assert len(many) == len(few)
     assert len(older) <= len(few)
     assert len(page.find_all("li", class_="thread-item")) == app.config["THREADS_PER_PAGE"] + 1
+
+
+def test_feeds_cost_the_same_for_a_few_posts_as_for_many(app, client, count_queries):
+    """A feed carries the newest FEED_ENTRIES threads or replies: at most 3 statements for a
+    site's feed, 5 for a thread's (its row, the site's counters, its opening post, the
+    replies, their authors), with 3 replies or 300, 2 threads or 60."""
+    members = [make_member(name) for name in ("wren", "harbour", "tea")]
+    start_thread(ThreadKind.ARTICLE, "The article", "Read me.", pinned=True)
+    quiet = start_thread(title="Quiet", author=members[0])
+    reply(reply(quiet, members[1], "one"), members[2], "two", anonymous=True)
+    reply(quiet, None, "three")
+    busy = start_thread(title="Busy", author=members[1], anonymous=True)
+    grow(busy, 300, members)
+    quiet_feed, busy_feed = (f"{thread_url(thread_of(p))}/feed.atom" for p in (quiet, busy))
+    site_feeds = ("/feed.atom", "/stories/feed.atom")
+    few = {url: statements_for(client, count_queries, url) for url in site_feeds}
+
+    for number in range(60):
+        kind = ThreadKind.STORY if number % 2 else ThreadKind.DISCUSSION
+        start_thread(kind, f"Later {number}", "Hello.", members[number % 3])
+    many = {url: statements_for(client, count_queries, url) for url in site_feeds}
+    small = statements_for(client, count_queries, quiet_feed)
+    large = statements_for(client, count_queries, busy_feed)
+
+    for url in site_feeds:
+        assert len(many[url]) == len(few[url]) <= 3, url
+    assert len(large) == len(small) <= 5
+    entries = client.get("/feed.atom").get_data(as_text=True).count("<entry>")
+    assert entries == app.config["FEED_ENTRIES"]

@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy import event
 
 from forum.database import db
+from forum.feeds.queries import newest_replies, newest_threads
+from forum.models import Thread, ThreadKind
 from forum.moderation.queries import posts_waiting_for_moderators
 from forum.moderation.queue import waiting_posts
 from forum.reading.queries import named_posts
@@ -58,3 +60,20 @@ def test_the_waiting_posts_are_found_through_their_partial_index(plans):
     assert all("ix_post_waiting" in plan for plan in header)
     assert all("SCAN post\n" not in plan + "\n" for plan in header + queue)
     assert any("ix_post_waiting" in plan for plan in queue)
+
+
+@pytest.mark.parametrize("kind", [None, ThreadKind.STORY])
+def test_a_feed_of_new_threads_reads_threads_newest_first_not_every_post(plans, kind):
+    """From the newest thread back, until the feed is full; each thread's opening post looked
+    up in its own posts. Joined from the start, SQLite read every post and sorted them."""
+    (plan,) = plans(lambda: newest_threads(30, kind))
+
+    assert "SCAN post" not in plan and "TEMP B-TREE" not in plan, plan
+    assert "SEARCH post USING INDEX ix_post_thread_path (thread_id=?)" in plan
+
+
+def test_a_threads_feed_reads_that_threads_posts_only(plans):
+    (plan,) = plans(lambda: newest_replies(Thread(id=7), 30))
+
+    assert "SCAN post" not in plan, plan
+    assert "SEARCH post USING INDEX ix_post_thread_path (thread_id=?)" in plan

@@ -650,6 +650,9 @@ BYLINE = re.compile(r'<p class="byline"[^>]*>(.*?)</p>', re.S)
 TIME_DATETIME = re.compile(r'<time\b[^>]*\bdatetime="([^"]*)"')
 # A date, or a date and time to the minute at most (an offset allowed).
 TO_THE_MINUTE = re.compile(r"\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(Z|[+-]\d{2}:?\d{2})?)?)?)?")
+# A feed's moments (Atom): RFC 3339 writes the seconds, which must then be zero.
+ATOM_DATE = re.compile(r"<(?:updated|published)>([^<]*)</")
+ATOM_TO_THE_MINUTE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00(Z|[+-]\d{2}:\d{2})")
 MONTH_AT_MOST = re.compile(r"\d{4}(-\d{2})?")
 PROPERTY_WORDS = re.compile(
     r"\b(suspended|suspension|new member|newcomer|first posts?|moderator|admin|administrator"
@@ -874,12 +877,17 @@ def log_ties(fetched: Iterable[Fetched]):
 
 
 def times_with_seconds(fetched: Iterable[Fetched]):
-    """Every <time datetime> is to the minute at most."""
+    """Every <time datetime>, and every moment in a feed, is to the minute at most."""
     return [
         finding(f"<time datetime={stamp!r}> has seconds", item)
         for item in fetched
         for stamp in TIME_DATETIME.findall(item.body)
         if not TO_THE_MINUTE.fullmatch(stamp)
+    ] + [
+        finding(f"a feed's moment {stamp!r} has seconds", item)
+        for item in fetched
+        for stamp in ATOM_DATE.findall(item.body)
+        if not ATOM_TO_THE_MINUTE.fullmatch(stamp)
     ]
 
 
@@ -947,6 +955,9 @@ def test_the_scan_covers_the_whole_community(scan: Scan):
         for post_id in scan.anonymous_posts:
             assert f"/p/{post_id}" in paths, (role, post_id)
         assert {"/", "/stories", "/mod/log", "/mod"} <= paths, role
+        assert {"/feed.atom", "/stories/feed.atom"} <= paths, role
+        feeds = [f for f in seen if f.path.endswith("/feed.atom") and f.status == 200]
+        assert any(f.path.startswith("/t/") for f in feeds), role
         if role != "suspended member":
             assert any(item.variant == "partial" for item in seen), role
         if role != "guest":
@@ -1145,3 +1156,6 @@ def test_the_scanner_finds_a_planted_leak(scan: Scan):
     # Seconds in a time; minutes pass.
     assert times_with_seconds(planted('<time datetime="2025-06-01T10:12:09+00:00">'))
     assert not times_with_seconds(planted('<time datetime="2025-06-01T10:12+00:00">'))
+    assert times_with_seconds(planted("<entry><updated>2025-06-01T10:12:09+00:00</updated>"))
+    assert times_with_seconds(planted("<published>2025-06-01T10:12:00.5+00:00</published>"))
+    assert not times_with_seconds(planted("<updated>2025-06-01T10:12:00+00:00</updated>"))

@@ -195,6 +195,12 @@ def public_read(actor, owner, state) -> Expected:
     return unseen(actor, owner, state) or OK
 
 
+def guests_read(actor, owner, state) -> Expected:
+    """A feed of a thread: what a guest may read, the same whoever asks (staff and a waiting
+    thread's author too)."""
+    return unseen(GUEST, None, state) or OK
+
+
 def members_read(actor, owner, state) -> Expected:
     """A member's page about a post they may see (the take-care page after posting)."""
     return LOGIN if actor == GUEST else unseen(actor, owner, state) or OK
@@ -286,6 +292,9 @@ EXPECTED: dict[str, Row | dict[str, Row]] = {
     "reading.post_in_context": public_read,
     "reading.profile": anyone,
     "reading.healthz": anyone,
+    "feeds.conversations": anyone,
+    "feeds.stories": anyone,
+    "feeds.replies": guests_read,
     "moderation_public.log": anyone,
     "safety.help": anyone,
     "safety.privacy": anyone,

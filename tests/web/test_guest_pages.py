@@ -78,6 +78,19 @@ def test_a_members_page_is_never_kept_nor_given_to_a_guest(app, town):
     assert "Log in" in guest_page
 
 
+def test_a_kept_feed_is_still_a_feed(app, town):
+    shelf = app.extensions["guest_pages"]
+    shelf.clear()
+    first = town.device(None).get("/feed.atom")
+    assert shelf.size == len(first.get_data()), "the feed is kept"
+    with renders(app) as rendered:
+        second = town.device(None).get("/feed.atom")
+    assert second.get_data() == first.get_data()
+    assert second.headers["Content-Type"] == first.headers["Content-Type"]
+    assert second.mimetype == "application/atom+xml"
+    assert rendered == []
+
+
 def test_each_address_and_shape_is_kept_apart(app, town):
     guest = town.device(None)
     page = guest.get(town.thread_url).get_data()
@@ -90,16 +103,19 @@ def test_each_address_and_shape_is_kept_apart(app, town):
 
 def test_the_shelf_keeps_the_least_recently_read_within_its_budget():
     shelf = PageShelf(budget=400)
-    shelf.put(("a", "/1"), b"x" * 100)
-    shelf.put(("a", "/2"), b"x" * 100)
-    shelf.put(("a", "/3"), b"x" * 100)
+    page = ("text/html; charset=utf-8", b"x" * 100)
+    shelf.put(("a", "/1"), page)
+    shelf.put(("a", "/2"), page)
+    shelf.put(("a", "/3"), page)
     assert shelf.get(("a", "/1")) is not None  # read again: now the most recent
-    shelf.put(("a", "/4"), b"x" * 100)
-    shelf.put(("a", "/5"), b"x" * 100)
+    shelf.put(("a", "/4"), page)
+    shelf.put(("a", "/5"), page)
     assert shelf.get(("a", "/2")) is None
     assert shelf.get(("a", "/1")) is not None
     assert shelf.size <= 400
-    shelf.put(("a", "/big"), b"x" * 101)  # more than a quarter of the budget: not kept
+    shelf.put(
+        ("a", "/big"), ("text/html", b"x" * 101)
+    )  # more than a quarter of the budget: not kept
     assert shelf.get(("a", "/big")) is None
 
 

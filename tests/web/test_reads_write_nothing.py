@@ -32,6 +32,10 @@ def places(app: Flask) -> list[str]:
         "/stories/unanswered",
         thread_url(thread_of(story)),
         f"/t/{story.thread_id}",  # redirects to the address with its slug
+        "/feed.atom",
+        "/stories/feed.atom",
+        f"{thread_url(thread_of(story))}/feed.atom",
+        f"/t/{story.thread_id}/feed.atom",  # redirects too
         f"/p/{answer.id}",
         "/u/Wren",
         "/u/Nobody_here",
