@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-PHRASES_FILE = Path(__file__).parents[1] / "content" / "crisis_phrases.txt"
+from ..paths import CONTENT
+
+PHRASES_FILE = CONTENT / "crisis_phrases.txt"
 SECTIONS = {"[risk]": "risk", "[harmless]": "harmless"}
 
 # Dropped, so that "don't", "don\u2019t" (curly) and "dont" read the same: the straight
