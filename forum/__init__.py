@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import changes, cli, config, web
+from . import changes, cli, config, paths, web
 from .accounts.views import bp as accounts
 from .database import configure_postgresql, configure_sqlite
 from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
@@ -17,7 +17,6 @@ from .reading.views import bp as reading
 from .safety.views import bp as safety
 from .settings.views import bp as settings
 
-ROOT = Path(__file__).resolve().parent.parent
 FEATURES = [reading, feeds, posting, moderation, moderation_public, accounts, settings, safety]
 
 
@@ -25,9 +24,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the forum: configuration, extensions, shared plumbing, features and commands."""
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        instance_path=str(paths.INSTANCE),
+        template_folder=str(paths.TEMPLATES),
+        static_folder=str(paths.STATIC),
     )
     app.config.from_mapping(config.DEFAULTS)
     if test_config is None:
@@ -39,7 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # every other hook left it.
     compress.init_app(app)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(paths.MIGRATIONS), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from .database import db
 from .models import Post, Thread, ThreadKind
+from .paths import CONTENT
 
-DEFAULT_ARTICLE = Path(__file__).parent / "content" / "article.md"
+DEFAULT_ARTICLE = CONTENT / "article.md"
 
 
 @dataclass(frozen=True)

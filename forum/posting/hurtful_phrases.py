@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from ..paths import CONTENT
 from ..phrases import PhraseFile, PhraseMatcher, read_sections
 from ..safety.risk_phrases import may_be_at_risk
 
-PHRASES_FILE = Path(__file__).parents[1] / "content" / "hurtful_phrases.txt"
+PHRASES_FILE = CONTENT / "hurtful_phrases.txt"
 INSTEAD = "instead:"
 
 # A Markdown blockquote line: quoting what someone was told is not saying it.

@@ -8,7 +8,9 @@ from pathlib import Path
 from babel import Locale
 from flask import current_app, request
 
-RESOURCES_FILE = Path(__file__).parents[1] / "content" / "crisis_resources.json"
+from ..paths import CONTENT
+
+RESOURCES_FILE = CONTENT / "crisis_resources.json"
 DEFAULT_CODE = "default"
 
 

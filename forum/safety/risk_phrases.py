@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from ..paths import CONTENT
 from ..phrases import PhraseFile, PhraseMatcher, read_sections
 
-PHRASES_FILE = Path(__file__).parents[1] / "content" / "crisis_phrases.txt"
+PHRASES_FILE = CONTENT / "crisis_phrases.txt"
 
 
 @dataclass(frozen=True)

@@ -24,13 +24,23 @@ from flask_login import current_user
 from ..changes import site_marks
 from ..database import db, utcnow
 from ..models import Thread
+from ..paths import BUNDLE, MIGRATIONS, PACKAGE, STATIC, TEMPLATES
 from . import guest_pages
 from .guest_pages import keep_page, kept_page
 from .partials import wants_partial
 
-ROOT = Path(__file__).resolve().parents[2]
-# What renders pages: a change to any of it is a new page for the same data.
-CODE = [ROOT / "forum", ROOT / "templates", ROOT / "static", ROOT / "migrations" / "versions"]
+# What renders pages: a change to any of it is a new page for the same data. By the names the
+# files have in the repository, wherever they are (forum.paths), so that a checkout and the
+# wheel built from it have the same hash.
+CODE = {
+    "forum": PACKAGE,
+    "templates": TEMPLATES,
+    "static": STATIC,
+    "migrations/versions": MIGRATIONS / "versions",
+}
+# Left out: compiled files, and an installed package's copies of the folders above (hashed
+# under their own names).
+NOT_CODE = {"__pycache__", BUNDLE.name}
 # Settings that hold secrets, or that pages never show, are left out of every validator.
 NOT_SHOWN = ("SECRET", "KEY", "PASSWORD", "TOKEN", "URI", "STORAGE", "DATABASE")
 SHOWN_ANYWAY = ("QUICK_EXIT_URL",)
@@ -46,13 +56,14 @@ WORDING_STEPS = [
 ]
 
 
-def code_version(folders: list[Path]) -> str:
-    """One hash of every file that renders pages (compiled files left out)."""
+def code_version(folders: dict[str, Path]) -> str:
+    """One hash of every file that renders pages, from the folders named in the repository."""
     digest = hashlib.sha256()
-    for folder in folders:
+    for name, folder in folders.items():
         for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
+            inside = path.relative_to(folder)
+            if path.is_file() and not NOT_CODE.intersection(inside.parts):
+                digest.update(f"{name}/{inside.as_posix()}".encode() + b"\0")
                 digest.update(path.read_bytes())
     return digest.hexdigest()
 

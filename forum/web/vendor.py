@@ -1,22 +1,18 @@
-"""Front-end files installed by `npm ci` and served by the forum itself, never from a CDN."""
+"""Front-end files installed by `npm ci` (or carried by the wheel: forum.paths) and served by
+the forum itself, never from a CDN."""
 
 import json
-from pathlib import Path
 
 from flask import Blueprint, Flask, abort, current_app
 
+from ..paths import HTMX, HTMX_DIST, HTMX_FILES
 from .assets import Asset, read_asset
-
-NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
-HTMX_DIST = NODE_MODULES / "htmx.org" / "dist"
-# Only these files are served; the rest of the package (scripts, docs) stays private.
-HTMX_FILES = {"htmx.min.js", "htmx.min.js.map"}
 
 bp = Blueprint("vendor", __name__)
 
 
 def htmx_version() -> str:
-    package = HTMX_DIST.parent / "package.json"
+    package = HTMX / "package.json"
     try:
         return json.loads(package.read_text())["version"]
     except FileNotFoundError:

@@ -230,17 +230,25 @@ class ThrowawayPostgreSQL(Server):
 
 
 class Gunicorn(Server):
-    """The forum served by gunicorn, configured by `environment` as a deployment is."""
+    """The forum served by gunicorn, configured by `environment` as a deployment is: by this
+    Python, or by `python` (another environment's), from `directory` (by default, this one)."""
 
     name = "gunicorn"
 
-    def __init__(self, environment: dict[str, str]) -> None:
+    def __init__(
+        self,
+        environment: dict[str, str],
+        python: Path = Path(sys.executable),
+        directory: Path | None = None,
+    ) -> None:
         super().__init__()
         self.environment = environment
+        self.python = python
+        self.directory = directory
 
     def command(self) -> list[str]:
         return [
-            str(Path(sys.executable).with_name("gunicorn")),
+            *(str(self.python), "-m", "gunicorn"),
             *("--bind", f"{HOST}:{self.port}", "--workers", "1", "--threads", "2"),
             "forum:create_app()",
         ]
@@ -249,6 +257,7 @@ class Gunicorn(Server):
         return subprocess.Popen(
             self.command(),
             env={**os.environ, **self.environment},
+            cwd=self.directory,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -13,9 +13,8 @@ from support.content import reply, start_thread, thread_of, thread_url
 from support.members import make_member
 from support.pages import page, static_address
 
-from forum.web.vendor import HTMX_DIST
+from forum.paths import HTMX_DIST, STATIC
 
-ROOT = HTMX_DIST.parents[2]
 GZIP = {"Accept-Encoding": "gzip"}
 A_YEAR = 31_536_000
 
@@ -97,7 +96,7 @@ def test_an_answer_that_streams_is_not_compressed(app, client):
 
 @pytest.mark.parametrize("filename", ["css/forum.css", "js/forum.js"])
 def test_files_are_linked_by_their_content_and_kept_for_a_year(app, client, filename):
-    content = (ROOT / "static" / filename).read_bytes()
+    content = (STATIC / filename).read_bytes()
     digest = hashlib.sha256(content).hexdigest()[:10]
     stem, extension = filename.rsplit(".", 1)
     address = f"/static/{stem}.{digest}.{extension}"
@@ -134,7 +133,7 @@ def test_a_members_browser_keeps_the_files_whatever_their_cookie(app, thread_pag
 
 @pytest.mark.parametrize("filename", ["css/forum.css", "js/forum.js"])
 def test_files_are_compressed(client, filename):
-    content = (ROOT / "static" / filename).read_bytes()
+    content = (STATIC / filename).read_bytes()
 
     response = client.get(static_address(client.application, filename), headers=GZIP)
 
@@ -147,7 +146,7 @@ def test_a_plain_address_still_answers_with_a_short_cache(client):
     response = client.get("/static/css/forum.css")
 
     assert response.status_code == 200
-    assert response.get_data() == (ROOT / "static" / "css" / "forum.css").read_bytes()
+    assert response.get_data() == (STATIC / "css" / "forum.css").read_bytes()
     assert response.cache_control.max_age <= 3600
     assert not response.cache_control.immutable
 
@@ -158,7 +157,7 @@ def test_another_versions_address_gets_this_version_briefly(client):
     response = client.get("/static/css/forum.0123456789.css")
 
     assert response.status_code == 200
-    assert response.get_data() == (ROOT / "static" / "css" / "forum.css").read_bytes()
+    assert response.get_data() == (STATIC / "css" / "forum.css").read_bytes()
     assert not response.cache_control.immutable
 
 

@@ -13,9 +13,8 @@ from support.pages import Element, page, parse, static_address
 
 from forum.database import db
 from forum.models import Thread, ThreadKind
-from forum.web.vendor import HTMX_DIST, NODE_MODULES
+from forum.paths import CHECKOUT, HTMX_DIST
 
-ROOT = NODE_MODULES.parent
 GUEST_PAGES = ["home", "older", "thread", "article", "post", "missing"]
 ALL_PAGES = [*GUEST_PAGES, "broken", "htmx", "stylesheet", "script", "healthz"]
 NOT_FOUND = [
@@ -244,7 +243,7 @@ def test_a_server_error_shows_the_styled_page_without_details(app, client, pages
 def test_htmx_is_served_by_the_forum_at_its_versioned_address(app, client):
     """The page's one script comes from here, cached for a year under its version."""
     version = app.config["HTMX_VERSION"]
-    pinned = json.loads((ROOT / "package.json").read_text())["dependencies"]["htmx.org"]
+    pinned = json.loads((CHECKOUT / "package.json").read_text())["dependencies"]["htmx.org"]
 
     with client.get(f"/vendor/htmx/{version}/htmx.min.js") as response:
         body = response.get_data()
