@@ -11,13 +11,16 @@ from .database import configure_postgresql, configure_sqlite
 from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from .moderation.views import bp as moderation
 from .moderation.views import public as moderation_public
+from .notifications.views import bp as notifications
 from .posting.views import bp as posting
 from .reading.views import bp as reading
 from .safety.views import bp as safety
 from .settings.views import bp as settings
 
 ROOT = Path(__file__).resolve().parent.parent
-FEATURES = [reading, posting, moderation, moderation_public, accounts, settings, safety]
+FEATURES = [
+    reading, posting, moderation, moderation_public, notifications, accounts, settings, safety,
+]  # fmt: skip
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

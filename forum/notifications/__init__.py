@@ -1,0 +1,7 @@
+"""Notifications, told in the forum only (no email, nothing sent to another host): replies to a
+member's posts and in threads they follow, their waiting post approved, a moderator's action on
+their post, support summed up, and for listeners, stories still waiting for a first reply.
+
+Posting and moderation tell this package what happened (`telling`), in the transaction of the
+event; members read their notifications at /notifications and in the header's bell
+(`entries`), and mark them read (`marking`)."""
