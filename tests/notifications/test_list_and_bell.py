@@ -17,23 +17,13 @@ from support.notifications import (
     follow,
     kinds_of,
     read_up_to,
+    told_replies,
     unread_shown,
 )
 from support.pages import html_of, location, page, parse
 
 from forum.database import db
-from forum.models import Post, Thread, ThreadKind, User
-from forum.notifications import telling
-
-
-def replies_to(post: Post, *writers: User, body: str = "A reply.") -> list[Post]:
-    """Replies by `writers`, told as the reply form tells them."""
-    made = []
-    for writer in writers:
-        made.append(reply(post, writer, body, commit=False))
-        telling.reply_published(made[-1])
-    db.session.commit()
-    return made
+from forum.models import Thread, ThreadKind
 
 
 def form_data(entry) -> dict[str, str]:
@@ -47,10 +37,10 @@ def scene(app, people):
     writer, reader, another = people["writer"], people["reader"], people["another"]
     story = start_thread(title="A long winter", author=writer)
     follow(writer, story.thread_id)
-    first = replies_to(story, reader)[0]
-    rest = replies_to(first, another, reader, another)
+    first = told_replies(story, reader)[0]
+    rest = told_replies(first, another, reader, another)
     talk = start_thread(ThreadKind.DISCUSSION, "What helps?", "Share.", writer)
-    replies_to(talk, another)
+    told_replies(talk, another)
     return {"story": story, "replies": [first, *rest], "talk": talk}
 
 
@@ -123,7 +113,7 @@ def test_mark_one_read_with_htmx_answers_the_list_and_the_bell(app, people, scen
 def test_a_reply_arriving_after_the_page_was_shown_stays_unread(app, people, scene):
     client = signed_in(app, people["writer"])
     shown = entries(client)
-    replies_to(scene["story"], people["another"])  # while the page was open
+    told_replies(scene["story"], people["another"])  # while the page was open
 
     client.post("/notifications/read", data=form_data(shown[1]))
     assert [(e.text, e.unread) for e in entries(client)] == [
@@ -134,7 +124,7 @@ def test_a_reply_arriving_after_the_page_was_shown_stays_unread(app, people, sce
 
     form = page(client, "/notifications").find("form", class_="mark-all")
     stale_upto = {i.get("name"): i.get("value") for i in form.iter("input")}
-    replies_to(scene["talk"], people["reader"])
+    told_replies(scene["talk"], people["reader"])
     response = client.post("/notifications/read-all", data=stale_upto)
     assert response.status_code == 303
     assert [(e.text, e.unread) for e in entries(client)] == [
@@ -186,7 +176,7 @@ def test_pages_newest_first_each_entry_once(app, people):
     writer = people["writer"]
     threads = [start_thread(title=f"Story {n}", author=writer) for n in range(7)]
     for opening in threads:
-        replies_to(opening, people["reader"], people["another"])
+        told_replies(opening, people["reader"], people["another"])
     client = signed_in(app, writer)
 
     seen, url, pages = [], "/notifications", 0
@@ -210,7 +200,7 @@ def test_an_anonymous_reply_is_told_by_its_alias_only(app, people):
     writer, reader = people["writer"], people["reader"]
     story = start_thread(title="Alias", author=writer)
     reply(story, reader, "Named earlier.")
-    (hidden,) = replies_to(story, reader)
+    (hidden,) = told_replies(story, reader)
     hidden.make_anonymous()
     db.session.commit()
 

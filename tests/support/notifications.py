@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from forum.database import db
 from forum.models import Notification, Post, ThreadReader, User
+from forum.notifications import telling
 
 from .pages import Element, page, parse
 
@@ -32,6 +33,16 @@ def read_up_to(user: User, post: Post) -> None:
     """`user` read `post`'s thread up to `post`, as their visit to the thread leaves it."""
     place(user, post.thread_id).last_seen_post_id = post.id
     db.session.commit()
+
+
+def told_replies(post: Post, *writers: User, body: str = "A reply.") -> list[Post]:
+    """A reply to `post` by each of `writers`, told as the reply form tells them."""
+    made = []
+    for writer in writers:
+        made.append(post.reply(writer, body))
+        telling.reply_published(made[-1])
+    db.session.commit()
+    return made
 
 
 def notifications_of(user: User) -> list[Notification]:
