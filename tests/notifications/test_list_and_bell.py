@@ -219,8 +219,9 @@ def test_the_bell_is_for_members_only_and_its_count_can_be_hidden(app, people, s
     item = bell(signed_in(app, writer))
     link = item.find("a")
     assert link.get("href") == "/notifications"
-    assert link.text == "Notifications, 2 unread", "in words, for screen readers"
-    assert link.visible_text == "Notifications2"
+    heard = link.find("span", class_="visually-hidden")
+    assert heard.text == "Notifications, 2 unread", "in words, for screen readers"
+    assert link.visible_text == "Notifications 2"
     assert item.get("data-hx-get") == "/notifications/bell"
     assert item.get("data-hx-trigger") == "forum-refresh"
     assert item.get("data-refresh-every") == str(app.config["NOTIFICATIONS_POLL_SECONDS"])
@@ -230,6 +231,7 @@ def test_the_bell_is_for_members_only_and_its_count_can_be_hidden(app, people, s
     db.session.commit()
     quiet = bell(signed_in(app, writer))
     assert quiet.find("a").text == "Notifications"
+    assert quiet.find("span", class_="count") is None
     assert quiet.get("data-hx-get") is None, "no count: nothing to ask for again"
 
 
