@@ -327,6 +327,8 @@ class Thread(db.Model):
     __table_args__ = (
         # The home page: pinned threads, then the rest by last activity (keyset pagination).
         Index("ix_thread_listing", "pinned", "last_activity_at", "id"),
+        # Stories waiting for a first reply: the unanswered list, and listeners' bells.
+        Index("ix_thread_waiting", "kind", "reply_count", "created_at"),
     )
 
     @classmethod

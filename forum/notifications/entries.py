@@ -184,7 +184,8 @@ def waiting_for(user: User) -> list[WaitingStory] | None:
 def unread_count(user: User) -> int:
     """How many entries of the member's notifications are unread, as the list shows them
     (replies in one thread count once): one query."""
-    rows = _rows(user.id).subquery()
+    # Only rows not marked read can be unread: the partial index finds them alone.
+    rows = _rows(user.id).where(Notification.read_at.is_(None)).subquery()
     entries = (
         select(rows.c.family, rows.c.anchor)
         .where(rows.c.unread == 1)

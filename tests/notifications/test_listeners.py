@@ -3,25 +3,15 @@ unanswered list's stories, at its threshold) see them with their notifications, 
 by who wrote them. They are read live, so it works with no scheduled job: a story that crosses
 the threshold is there at the next page or bell, and one that is answered leaves."""
 
-from datetime import timedelta
-
 import pytest
 from support.clients import PARTIAL, signed_in
-from support.content import reply, start_thread
+from support.content import aged, reply, start_thread
 from support.forms import settings_post
 from support.notifications import bell, read_up_to, unread_shown, waiting_in
 from support.pages import html_of, is_checked, page, parse
 
-from forum.database import db, utcnow
-from forum.models import Mute, Post, Thread, ThreadKind, User
-
-
-def aged(post: Post, hours: float) -> Post:
-    thread = db.session.get(Thread, post.thread_id)
-    thread.created_at = thread.last_activity_at = utcnow() - timedelta(hours=hours)
-    post.created_at = thread.created_at
-    db.session.commit()
-    return post
+from forum.database import db
+from forum.models import Mute, ThreadKind, User
 
 
 def waiting(client) -> list:
