@@ -3,5 +3,6 @@ member's posts and in threads they follow, their waiting post approved, a modera
 their post, support summed up, and for listeners, stories still waiting for a first reply.
 
 Posting and moderation tell this package what happened (`telling`), in the transaction of the
-event; members read their notifications at /notifications and in the header's bell
-(`entries`), and mark them read (`marking`)."""
+event. Members read their notifications at /notifications (`entries`, and `waiting` for
+listeners) and in the header's bell (`bell`), which follow the same rules of what is shown and
+what is unread (`rules`), and mark them read (`marking`)."""

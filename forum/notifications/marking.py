@@ -9,11 +9,12 @@ from sqlalchemy import and_, exists, insert, literal, null, select, update
 
 from ..database import db, utcnow
 from ..models import Notification, NotificationKind, Post, Thread, User
-from .entries import REPLIES, REPLY_KINDS, WAITING, waiting_ids
+from .rules import REPLIES, REPLY_KINDS
 from .telling import COLUMNS, moment
+from .waiting import WAITING, waiting_ids
 
 # "replies-12" (the replies in thread 12), "support-345" (notification 345), "waiting-12" (a
-# story waiting for a reply): `entries.Entry.key` and `entries.WaitingStory.key`.
+# story waiting for a reply): `entries.Entry.key` and `waiting.WaitingStory.key`.
 _KEY = re.compile(
     rf"({REPLIES}|{WAITING}|{'|'.join(kind.value for kind in NotificationKind)})-(\d{{1,10}})"
 )

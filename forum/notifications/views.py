@@ -9,8 +9,10 @@ from ..web.access import members_only
 from ..web.pagination import before_id_or_404
 from ..web.partials import render_page, render_part, wants_partial
 from . import marking
-from .entries import entry_page, unread_notifications, waiting_for
+from .bell import unread_notifications
+from .entries import entry_page
 from .forms import MarkAllReadForm, MarkReadForm
+from .waiting import waiting_for
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 # Every page here is a member's own.

@@ -12,7 +12,8 @@ from support.members import make_member
 from forum.database import db
 from forum.moderation.queries import posts_waiting_for_moderators
 from forum.moderation.queue import waiting_posts
-from forum.notifications.entries import entry_page, unread_count
+from forum.notifications.bell import unread_count
+from forum.notifications.entries import entry_page
 from forum.reading.queries import named_posts
 
 
