@@ -221,7 +221,7 @@ def test_the_bell_is_for_members_only_and_its_count_can_be_hidden(app, people, s
     assert link.get("href") == "/notifications"
     heard = link.find("span", class_="visually-hidden")
     assert heard.text == "Notifications, 2 unread", "in words, for screen readers"
-    assert link.visible_text == "Notifications 2"
+    assert link.visible_text == "Notifications2"  # the word, and the count as a badge
     assert item.get("data-hx-get") == "/notifications/bell"
     assert item.get("data-hx-trigger") == "forum-refresh"
     assert item.get("data-refresh-every") == str(app.config["NOTIFICATIONS_POLL_SECONDS"])
