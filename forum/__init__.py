@@ -12,12 +12,16 @@ from .extensions import babel, compress, csrf, db, limiter, login_manager, migra
 from .feeds.views import bp as feeds
 from .moderation.views import bp as moderation
 from .moderation.views import public as moderation_public
+from .notifications.views import bp as notifications
 from .posting.views import bp as posting
 from .reading.views import bp as reading
 from .safety.views import bp as safety
 from .settings.views import bp as settings
 
-FEATURES = [reading, feeds, posting, moderation, moderation_public, accounts, settings, safety]
+FEATURES = [
+    reading, feeds, posting, moderation, moderation_public, notifications, accounts, settings,
+    safety,
+]  # fmt: skip
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

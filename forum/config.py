@@ -144,6 +144,11 @@ DEFAULTS = {
     # moderation log names moderators (otherwise it shows their role only).
     "FIRST_POSTS_NEED_APPROVAL": 2,
     "MODLOG_SHOWS_MODERATOR_NAMES": False,
-    # A story with no reply after this long is listed for members to answer.
+    # A story with no reply after this long is listed for members to answer (and listeners
+    # hear of it).
     "UNANSWERED_AFTER_HOURS": 3,
+    # Notifications: a page of them, and how often the bell asks for its count again while
+    # the page is in sight.
+    "NOTIFICATIONS_PER_PAGE": 25,
+    "NOTIFICATIONS_POLL_SECONDS": 60,
 }

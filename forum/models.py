@@ -327,6 +327,10 @@ class Thread(db.Model):
     __table_args__ = (
         # The home page: pinned threads, then the rest by last activity (keyset pagination).
         Index("ix_thread_listing", "pinned", "last_activity_at", "id"),
+        # Stories waiting for a first reply: the unanswered list, and listeners' bells.
+        Index("ix_thread_waiting", "kind", "reply_count", "created_at"),
+        # One kind's threads newest first: the stories' feed.
+        Index("ix_thread_kind_newest", "kind", "id"),
     )
 
     @classmethod
@@ -688,16 +692,18 @@ class Reaction(db.Model):
     __table_args__ = (UniqueConstraint("post_id", "user_id", "kind"),)
 
     @classmethod
-    def toggle(cls, post_id: int, user_id: int, kind: ReactionKind) -> None:
-        """Give the reaction, or take it back if it was given (the caller commits; the same
-        reaction sent twice at once breaks the unique constraint, which means "given")."""
+    def toggle(cls, post_id: int, user_id: int, kind: ReactionKind) -> bool:
+        """Give the reaction, or take it back if it was given; True when it is given now (the
+        caller commits; the same reaction sent twice at once breaks the unique constraint,
+        which means "given")."""
         given = db.session.scalar(
             select(cls).where(cls.post_id == post_id, cls.user_id == user_id, cls.kind == kind)
         )
         if given:
             db.session.delete(given)
-        else:
-            db.session.add(cls(post_id=post_id, user_id=user_id, kind=kind))
+            return False
+        db.session.add(cls(post_id=post_id, user_id=user_id, kind=kind))
+        return True
 
 
 class Report(db.Model):
@@ -836,11 +842,18 @@ class NotificationKind(StrEnum):
     APPROVED = "approved"
     """My first post, approved by a moderator."""
     MODERATED = "moderated"
-    """A moderator acted on my post (`reason` holds the category, never the text)."""
+    """A moderator acted on my post: removed it (`reason` holds the `RemovalReason` category,
+    never the text), or restored it (no `reason`)."""
     SUPPORT = "support"
-    """Someone sent support to my post (never who)."""
+    """Someone sent support to my post (never who): one row per post, its count read live."""
     UNANSWERED = "unanswered"
-    """A listener hears of a story that has waited for a reply (never its author)."""
+    """A listener hears of a story that has waited for a reply (never its author). Waiting
+    stories are read live (forum.notifications.entries); a row of this kind only records that
+    the listener marked one read."""
+
+
+# `Notification.reason` of the first reply to a story that waited hours for one.
+FIRST_AFTER_WAITING = "first-after-waiting"
 
 
 class Notification(db.Model):
@@ -855,7 +868,8 @@ class Notification(db.Model):
     post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id"))
     """The post it is about: where its link lands."""
     reason: Mapped[str | None] = mapped_column(String(30))
-    """For a moderator's action, the `RemovalReason` category."""
+    """For a moderator's removal, the `RemovalReason` category; for the first reply to a story
+    that waited hours for one, `FIRST_AFTER_WAITING`."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

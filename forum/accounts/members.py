@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select, update
 from ..database import db, end_transaction, utcnow
 from ..models import (
     Mute,
+    Notification,
     Post,
     PostRevision,
     Reaction,
@@ -128,6 +129,7 @@ def delete_account(user: User, erase_posts: bool) -> None:
     db.session.execute(update(Post).where(Post.removed_by_id == user.id).values(removed_by_id=None))
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     db.session.execute(delete(SignIn).where(SignIn.user_id == user.id))
+    db.session.execute(delete(Notification).where(Notification.user_id == user.id))
     db.session.add(RetiredPseudonym(key_digest=_retired_digest(user.pseudonym_key)))
     db.session.delete(user)
 
@@ -149,6 +151,8 @@ def export_data(user: User) -> dict:
             "bio": user.bio,
             "post_anonymously_by_default": user.post_anonymously_by_default,
             "unfold_content_warnings": user.unfold_content_warnings,
+            "show_notification_count": user.show_notification_count,
+            "listens_for_unanswered": user.listens_for_unanswered,
             "suspended_until": user.suspended_until.isoformat() if user.suspended_until else None,
         },
         "posts": [
@@ -181,6 +185,18 @@ def export_data(user: User) -> dict:
              "created_at": report.created_at.isoformat(), "resolution": report.resolution}
             for report in db.session.scalars(
                 select(Report).where(Report.reporter_id == user.id).order_by(Report.id)
+            )
+        ],
+        # What the member was told: what, where and when, never who (as the list shows it).
+        "notifications": [
+            {"kind": notification.kind, "thread_id": notification.thread_id,
+             "post_id": notification.post_id, "reason": notification.reason,
+             "created_at": notification.created_at.isoformat(),
+             "read_at": notification.read_at.isoformat() if notification.read_at else None}
+            for notification in db.session.scalars(
+                select(Notification)
+                .where(Notification.user_id == user.id)
+                .order_by(Notification.id)
             )
         ],
         "muted": list(

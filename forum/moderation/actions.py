@@ -20,6 +20,7 @@ from ..models import (
     Thread,
     User,
 )
+from ..notifications import telling
 from ..policy import moderation_refusal
 
 
@@ -89,6 +90,7 @@ def remove_post(actor: User, post: Post, reason: RemovalReason, note: str = "") 
         reason=reason,
         post=post,
     )
+    telling.removed(post, reason)
     return closed
 
 
@@ -104,6 +106,7 @@ def restore_post(actor: User, post: Post) -> None:
             update(Thread).where(Thread.id == post.thread_id).values(removed_at=None)
         )
     log(actor, ModAction.RESTORE if post.parent_id else ModAction.RESTORE_THREAD, post=post)
+    telling.restored(post)
 
 
 def set_locked(actor: User, thread: Thread, locked: bool, reason: str = "") -> None:
@@ -195,6 +198,8 @@ def approve(actor: User, post: Post) -> bool:
         update(Thread).where(Thread.id == post.thread_id).values(last_activity_at=utcnow())
     )
     log(actor, ModAction.APPROVE, post=post)
+    telling.approved(post)
+    telling.reply_published(post)
     return True
 
 

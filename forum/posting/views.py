@@ -19,6 +19,7 @@ from ..models import (
     Thread,
     ThreadKind,
 )
+from ..notifications import telling
 from ..policy import Act, state_refusal
 from ..reading.queries import replies_waiting, thread_view
 from ..safety.at_risk import flag_if_at_risk
@@ -207,6 +208,7 @@ def reply(post_id: int):
                     awaiting_approval=needs_approval(current_user),
                 )  # fmt: skip
                 flag_if_at_risk(new_reply, form.body.data)
+                telling.reply_published(new_reply)  # if it waits: at its approval
                 # The answer is made before the commit: once the reply is saved, nothing may
                 # fail and tell its writer it wasn't.
                 answer = _sent(new_reply, thread)
@@ -307,6 +309,7 @@ def delete(post_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         post.delete_by_author()
+        telling.forget(post)
         where = post_url(post, thread)
         db.session.commit()
         return redirect(where, 303)
@@ -338,12 +341,14 @@ def react(post_id: int):
         abort(400)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    Reaction.toggle(post.id, current_user.id, kind)
+    given = Reaction.toggle(post.id, current_user.id, kind)
     try:
         db.session.flush()
     except IntegrityError:  # the same reaction sent twice at once: it is there, as wanted
         db.session.rollback()
         return _reactions_answer(post, thread, kind)
+    if given:
+        telling.supported(post, current_user.id)
     answer = _reactions_answer(post, thread, kind)  # before the commit, as for a reply
     db.session.commit()
     return answer

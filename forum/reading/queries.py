@@ -4,7 +4,7 @@ statements however many posts it returns."""
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import and_, func, or_, select, tuple_
+from sqlalchemy import Select, and_, func, or_, select, tuple_
 from sqlalchemy.orm import aliased, selectinload
 from werkzeug.local import LocalProxy
 
@@ -254,18 +254,21 @@ def replies_waiting(thread: Thread, viewer) -> int:
     )
 
 
+def waiting_stories(older_than: timedelta) -> Select[tuple[Thread]]:
+    """Stories nobody has answered yet, waiting longer than `older_than`: a query for the caller
+    to order and limit (the list below, and listeners' notifications)."""
+    return _listed_threads().where(
+        Thread.kind == ThreadKind.STORY,
+        Thread.reply_count == 0,
+        Thread.created_at < utcnow() - older_than,
+    )
+
+
 def unanswered_stories(older_than: timedelta, limit: int = 50) -> list[Thread]:
     """Stories nobody has answered yet, waiting longer than `older_than`, oldest first."""
     return list(
         db.session.scalars(
-            _listed_threads()
-            .where(
-                Thread.kind == ThreadKind.STORY,
-                Thread.reply_count == 0,
-                Thread.created_at < utcnow() - older_than,
-            )
-            .order_by(Thread.created_at, Thread.id)
-            .limit(limit)
+            waiting_stories(older_than).order_by(Thread.created_at, Thread.id).limit(limit)
         )
     )
 

@@ -61,6 +61,13 @@ class BioForm(FlaskForm):
 class PreferencesForm(FlaskForm):
     post_anonymously_by_default = BooleanField("Post anonymously unless I choose otherwise")
     unfold_content_warnings = BooleanField("Show posts with content warnings unfolded")
+    show_notification_count = BooleanField(
+        "Show how many notifications are unread, beside the bell"
+    )
+    listens_for_unanswered = BooleanField(
+        "Be a listener: tell me about stories still waiting for a first reply after a few hours",
+        description="You'll see each story's title, never who wrote it.",
+    )
     submit = SubmitField("Save preferences")
 
 

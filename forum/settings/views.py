@@ -128,6 +128,8 @@ def preferences():
         return _page(preferences_form=form)
     current_user.post_anonymously_by_default = form.post_anonymously_by_default.data
     current_user.unfold_content_warnings = form.unfold_content_warnings.data
+    current_user.show_notification_count = form.show_notification_count.data
+    current_user.listens_for_unanswered = form.listens_for_unanswered.data
     db.session.commit()
     flash("Your preferences are saved.")
     return redirect(url_for(".index"), 303)

@@ -126,3 +126,29 @@
     if (replyLink) replyLink.focus();
   });
 })();
+
+// Pieces of the header that keep themselves current (the bell, the moderators' count; see the
+// `refreshed` macro): each is asked for again every `data-refresh-every` seconds while the page
+// is in sight, and at once when the page comes back into sight after that long. A hidden page
+// asks nothing. htmx makes the request on the "forum-refresh" event sent here.
+(() => {
+  const due = new WeakMap();
+
+  function refresh() {
+    if (document.visibilityState !== "visible") return;
+    const now = Date.now();
+    for (const piece of document.querySelectorAll("[data-refresh-every]")) {
+      const every = Number(piece.dataset.refreshEvery) * 1000;
+      // A piece just served (or just swapped in) is current: its first turn comes later.
+      if (!due.has(piece)) {
+        due.set(piece, now + every);
+      } else if (now >= due.get(piece)) {
+        due.set(piece, now + every);
+        piece.dispatchEvent(new CustomEvent("forum-refresh"));
+      }
+    }
+  }
+
+  setInterval(refresh, 1000);
+  document.addEventListener("visibilitychange", refresh);
+})();

@@ -1,12 +1,19 @@
 """Pages cost the same number of SQL statements however many posts or threads they show, so a
 busy thread loads as fast as a quiet one."""
 
+from datetime import timedelta
+
+from sqlalchemy import update
+from support.clients import signed_in
 from support.content import reply, start_thread, thread_of, thread_url
 from support.members import make_member
+from support.notifications import told_replies
 from support.pages import parse
+from support.rows import fresh
 
-from forum.database import db
-from forum.models import Post, ThreadKind
+from forum.database import db, utcnow
+from forum.models import Post, ThreadKind, User
+from forum.notifications import telling
 
 
 def statements_for(client, count_queries, url: str) -> list[str]:
@@ -134,3 +141,62 @@ def test_feeds_cost_the_same_for_a_few_posts_as_for_many(app, client, count_quer
     assert len(large) == len(small) <= 5
     entries = client.get("/feed.atom").get_data(as_text=True).count("<entry>")
     assert entries == app.config["FEED_ENTRIES"]
+
+
+def test_the_bell_adds_one_query_to_a_members_page_however_much_it_counts(
+    app, count_queries, unpaced
+):
+    """The bell's count is one statement, and none for a member who hides it; it stays one
+    with hundreds of notifications, for a listener too."""
+    member, other = make_member("wren", days_old=30), make_member("harbour", days_old=30)
+    ids = member.id, other.id  # each count starts from a new session: these rows go stale
+    story = start_thread(title="Mine", author=member)
+    told_replies(story, other)
+    client = signed_in(app, member)
+    pages = ["/", thread_url(thread_of(story)), "/settings"]
+
+    def choose(**settings) -> None:
+        db.session.execute(update(User).where(User.id == ids[0]).values(**settings))
+        db.session.commit()
+
+    choose(show_notification_count=False)
+    hidden = [len(statements_for(client, count_queries, url)) for url in pages]
+    choose(show_notification_count=True)
+    few = [len(statements_for(client, count_queries, url)) for url in pages]
+    for number in range(40):
+        opening = start_thread(title=f"Story {number}", author=fresh(User, ids[0]))
+        told_replies(opening, fresh(User, ids[1]), fresh(User, ids[1]))
+    choose(listens_for_unanswered=True)
+    many = [len(statements_for(client, count_queries, url)) for url in pages]
+
+    assert [shown - none for shown, none in zip(few, hidden, strict=True)] == [1, 1, 1]
+    assert many == few
+    assert parse(client.get("/").get_data(as_text=True)).by_id("notifications-link") is not None
+
+
+def test_the_notifications_page_costs_the_same_for_1_entry_as_for_300(app, count_queries, unpaced):
+    member, other = make_member("wren", days_old=30), make_member("harbour", days_old=30)
+    member.listens_for_unanswered = True
+    story = start_thread(title="The first", author=member)
+    told_replies(story, other)
+    client = signed_in(app, member)
+    few = statements_for(client, count_queries, "/notifications")
+
+    for number in range(150):
+        opening = start_thread(title=f"Story {number}", author=member)
+        told_replies(opening, other, other)
+        if number % 3 == 0:
+            telling.supported(opening, other.id)
+        if number % 5 == 0:
+            telling.approved(opening)
+        waiting = thread_of(start_thread(title=f"Waiting {number}", author=other))
+        waiting.created_at = utcnow() - timedelta(hours=10)
+    db.session.commit()
+    many = statements_for(client, count_queries, "/notifications")
+    tree = parse(client.get("/notifications").get_data(as_text=True))
+    older = tree.by_id("more-notifications").find("a").get("href")
+
+    assert len(many) == len(few)
+    assert len(statements_for(client, count_queries, older)) <= len(few)
+    assert len(tree.by_id("notification-list").find_all("li", class_="notification")) == 25
+    assert "Waiting 149" in tree.find("section", class_="waiting-stories").text

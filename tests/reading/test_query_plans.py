@@ -2,16 +2,20 @@
 (measured on 200,000 and 1,000,000 posts in bench/README.md). Checked with SQLite's query plans:
 the planner there decides by the index's shape, not by how many rows the tables hold."""
 
+import re
 from collections.abc import Callable
 
 import pytest
 from sqlalchemy import event
+from support.members import make_member
 
 from forum.database import db
 from forum.feeds.queries import newest_replies, newest_threads
 from forum.models import Thread, ThreadKind
 from forum.moderation.queries import posts_waiting_for_moderators
 from forum.moderation.queue import waiting_posts
+from forum.notifications.bell import unread_count
+from forum.notifications.entries import entry_page
 from forum.reading.queries import named_posts
 
 
@@ -77,3 +81,21 @@ def test_a_threads_feed_reads_that_threads_posts_only(plans):
 
     assert "SCAN post" not in plan, plan
     assert "SEARCH post USING INDEX ix_post_thread_path (thread_id=?)" in plan
+
+
+def test_the_bell_and_the_notifications_read_one_members_rows_from_their_indexes(app, plans):
+    """On every page a member opens: their own notifications, never every member's; for a
+    listener, the stories waiting for a reply, never every post (to find the opening posts);
+    the posts, threads and reading places joined by their keys."""
+    member = make_member("wren", listens_for_unanswered=True)
+    assert member.listens_for_unanswered  # loaded now: the plans are the notifications' own
+    with app.test_request_context():
+        (bell,) = plans(lambda: unread_count(member))
+        page = plans(lambda: entry_page(member, before=None, limit=25))
+
+    assert re.search(r"SEARCH notification USING INDEX ix_notification_\w+ \(user_id=\?", bell)
+    assert "ix_thread_waiting (kind=? AND reply_count=? AND created_at<?)" in bell
+    assert "ix_notification_user_newest (user_id=?)" in page[0]
+    for plan in [bell, *page]:
+        assert "SCAN notification\n" not in plan + "\n", plan
+        assert "SCAN post\n" not in plan + "\n", plan

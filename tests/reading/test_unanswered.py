@@ -1,10 +1,8 @@
 """No story left unanswered: members find the stories that have waited longest for a first
 reply."""
 
-from datetime import timedelta
-
 from support.clients import device, signed_in
-from support.content import reply, start_thread
+from support.content import aged, reply, start_thread
 from support.forms import send_reply
 from support.pages import (
     html_of,
@@ -13,15 +11,7 @@ from support.pages import (
 )
 
 from forum.database import db, utcnow
-from forum.models import Post, Thread, ThreadKind
-
-
-def aged(post: Post, hours: float) -> Post:
-    thread = db.session.get(Thread, post.thread_id)
-    thread.created_at = thread.last_activity_at = utcnow() - timedelta(hours=hours)
-    post.created_at = thread.created_at
-    db.session.commit()
-    return post
+from forum.models import Thread, ThreadKind
 
 
 def listed(client) -> list[str]:

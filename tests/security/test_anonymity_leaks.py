@@ -569,7 +569,7 @@ def seeds(sample: set[int]) -> list[str]:
     members = db.session.scalars(db.select(User.pseudonym).order_by(User.id)).all()
     return [
         "/", "/stories", "/stories/unanswered", "/mod", "/mod/log", "/help", "/privacy",
-        "/settings", "/settings/export", "/healthz", f"/u/{LEAVER}",
+        "/settings", "/settings/export", "/notifications", "/healthz", f"/u/{LEAVER}",
         *(f"/t/{thread}" for thread in threads),
         *(url for post in posts for url in (f"/p/{post}", f"/p/{post}/reply")),
         *(f"/p/{post}/report" for post in sorted(sample)),
@@ -975,6 +975,9 @@ def test_the_scan_covers_the_whole_community(scan: Scan):
         assert all(f'id="p{post}"' in twin_pages[0].body for post in scan.twins.values()), role
     queue = next(f for f in staff_queue if f.role == "moderator")
     assert all(f'id="report-{post}"' in queue.body for post in scan.twins.values())
+    # The member was told of anonymous replies to their posts: the scan read those entries.
+    told = next(f for f in scan.by_role("member") if f.path == "/notifications")
+    assert re.search(r'author-anonymous">Anonymous [A-Z][a-z]+</span> replied to your', told.body)
 
 
 def test_no_anonymous_only_author_is_named_anywhere(scan: Scan):

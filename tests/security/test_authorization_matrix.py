@@ -326,6 +326,11 @@ EXPECTED: dict[str, Row | dict[str, Row]] = {
     "moderation.request_reveal": {"GET": reveal_form, "POST": reveal_sent},
     "moderation.reveal": reveal_answer,
     "moderation.approve_reveal": reveal_approval,
+    # Notifications: a member's own (a suspended member keeps reading them)
+    "notifications.index": signed_in_only,
+    "notifications.bell": signed_in_only,  # asked for as a page: sent to the notifications
+    "notifications.mark_read": signed_in_only,
+    "notifications.mark_all_read": signed_in_only,
     # Accounts and settings
     "accounts.join": anyone,  # a member is sent home
     "accounts.login": anyone,  # a member is sent on
@@ -412,6 +417,8 @@ FORMS: dict[str, dict | Callable[[Target], dict]] = {
         "new_password": NEW_PASSWORD,
         "new_password_again": NEW_PASSWORD,
     },
+    "notifications.mark_read": {"entry": "replies-1", "upto": "1"},
+    "notifications.mark_all_read": {"upto": "1", "waiting": "1"},
     "settings.edit_bio": {"bio": "I like long walks."},
     "settings.preferences": {"unfold_content_warnings": "y"},
     "settings.regenerate_codes": {"codes-password": PASSWORD},

@@ -1,10 +1,12 @@
 """Threads and replies, made as the app makes them (counted on their thread, with aliases for
 anonymous posts), their addresses, and the posting pace switched off for tests not about it."""
 
+from datetime import timedelta
+
 from flask import Flask
 from sqlalchemy import select
 
-from forum.database import db
+from forum.database import db, utcnow
 from forum.models import Post, Thread, ThreadKind, User
 
 
@@ -38,6 +40,15 @@ def depth_chain(start: Post, levels: int, author: User | None) -> list[Post]:
         chain.append(parent)
     db.session.commit()
     return chain
+
+
+def aged(post: Post, hours: float) -> Post:
+    """`post`'s thread, as if started `hours` ago (the unanswered list's threshold)."""
+    thread = db.session.get(Thread, post.thread_id)
+    thread.created_at = thread.last_activity_at = utcnow() - timedelta(hours=hours)
+    post.created_at = thread.created_at
+    db.session.commit()
+    return post
 
 
 def thread_of(post: Post) -> Thread:

@@ -27,6 +27,7 @@ from support.moderation import Community, community, file_reports, remove, suspe
 from forum.article import DEFAULT_ARTICLE, ArticleSource, import_article
 from forum.database import db
 from forum.models import ReportReason, RevealRequest
+from forum.notifications import telling
 
 VNU_JAR = Path(__file__).resolve().parents[2] / "node_modules" / "vnu-jar" / "build" / "dist"
 VNU_JAR = VNU_JAR / "vnu.jar"
@@ -44,6 +45,7 @@ PAGES = {
     "login": "/login",
     "help": "/help",
     "settings": "/settings",
+    "notifications": "/notifications",
     "moderation-queue": "/mod",
     "not-found": "/t/999999-nothing-here",
 }
@@ -75,6 +77,9 @@ def scene(app: Flask) -> tuple[Community, dict[str, str]]:
         )
     at_risk = reply(town.story, town.another, "I don't think I can go on.", commit=False)
     at_risk.may_be_at_risk = True
+    for told in replies:  # as the reply form tells them: the member's notifications fill up
+        telling.reply_published(told)
+    town.reader.listens_for_unanswered = True
     db.session.commit()
     moderator = town.device(town.moderator)
     assert remove(moderator, replies[5]).status_code == 303

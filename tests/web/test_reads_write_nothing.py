@@ -53,6 +53,8 @@ def places(app: Flask) -> list[str]:
         f"/p/{answer.id}/reply",
         f"/p/{answer.id}/report",
         "/settings",
+        "/notifications",
+        "/notifications/bell",
         "/mod",
     ]
 
