@@ -39,3 +39,7 @@ loglevel = "info"
 # Which forwarded headers to believe (X-Forwarded-For, X-Forwarded-Proto) is decided in one
 # place, the forum's TRUSTED_PROXIES setting: gunicorn believes none of them itself.
 forwarded_allow_ips = ""
+
+# No control socket (gunicorn's own, in the home folder): two app servers on one host would
+# fight over its one path. The service manager starts, stops and reloads them.
+control_socket_disable = True
