@@ -378,8 +378,8 @@ def main() -> None:
     reason = why_not_here()
     if reason:
         raise SystemExit(reason)
-    # Stopped by its service manager or `timeout`: stop the servers too.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit("Stopped."))
+    # Stopped by a service manager or `timeout`, as by Ctrl+C: the servers stop too.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         serve(arguments.database_url, arguments.redis_url, until=signal.pause)
     except KeyboardInterrupt:

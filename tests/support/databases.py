@@ -69,6 +69,8 @@ def create_postgresql_schema() -> str:
 
 
 def drop_postgresql_schema() -> None:
+    # Its connections closed first: left to the garbage collector, each would warn.
+    _schema_engine(postgresql_schema_url(worker_schema())).dispose()
     _schema_engine.cache_clear()
     drop_schema(worker_schema())
 

@@ -2,6 +2,8 @@
 and X-Forwarded-Proto are believed only as far as TRUSTED_PROXIES says proxies of our own
 wrote them, and not at all by default. (tests/deploy runs the same behind a real nginx.)"""
 
+from collections.abc import Callable, Iterator
+
 import pytest
 from flask import Flask
 from support.apps import build_app
@@ -9,6 +11,7 @@ from support.clients import device
 from support.forms import log_in
 
 from forum import config
+from forum.database import db
 
 WRONG = "not my password at all"
 # Wrong passwords for one pseudonym from one address before that address must wait.
@@ -26,8 +29,19 @@ def made_to_wait(client, forwarded_for: str) -> None:
     assert guess(client, forwarded_for) == 429
 
 
-def behind(database_uri: str, proxies: int) -> Flask:
-    return build_app(database_uri, TRUSTED_PROXIES=proxies)
+@pytest.fixture
+def behind(database_uri: str) -> Iterator[Callable[[int], Flask]]:
+    """Makes the forum behind `proxies` proxies, on the test's database."""
+    built: list[Flask] = []
+
+    def build(proxies: int) -> Flask:
+        built.append(build_app(database_uri, TRUSTED_PROXIES=proxies))
+        return built[-1]
+
+    yield build
+    for forum in built:
+        with forum.app_context():
+            db.engine.dispose()
 
 
 def test_by_default_a_forwarded_address_is_ignored(client, wren):
@@ -38,8 +52,8 @@ def test_by_default_a_forwarded_address_is_ignored(client, wren):
     assert guess(client, "198.51.100.2") == 429
 
 
-def test_behind_one_proxy_the_address_it_forwards_is_the_clients(database_uri, wren):
-    forum = behind(database_uri, proxies=1)
+def test_behind_one_proxy_the_address_it_forwards_is_the_clients(behind, wren):
+    forum = behind(1)
     proxy = device(forum)  # every request comes from the proxy's own address
     made_to_wait(proxy, "198.51.100.1")
 
@@ -48,9 +62,9 @@ def test_behind_one_proxy_the_address_it_forwards_is_the_clients(database_uri, w
     assert guess(proxy, "198.51.100.2, 198.51.100.1") == 429
 
 
-def test_behind_two_proxies_the_client_is_the_second_entry_from_the_end(database_uri, wren):
+def test_behind_two_proxies_the_client_is_the_second_entry_from_the_end(behind, wren):
     """A load balancer, then nginx: each adds the address it was asked from."""
-    forum = behind(database_uri, proxies=2)
+    forum = behind(2)
     proxy = device(forum)
     made_to_wait(proxy, "198.51.100.1, 10.0.0.5")
 
@@ -58,12 +72,12 @@ def test_behind_two_proxies_the_client_is_the_second_entry_from_the_end(database
     assert guess(proxy, "203.0.113.9, 198.51.100.1, 10.0.0.5") == 429
 
 
-def test_https_is_known_from_a_trusted_proxy_only(client, database_uri):
+def test_https_is_known_from_a_trusted_proxy_only(client, behind):
     """HTTPS ended at the proxy: the app sends HSTS when the proxy it trusts says so."""
     https = {"X-Forwarded-Proto": "https"}
 
     assert "Strict-Transport-Security" not in client.get("/help", headers=https).headers
-    behind_one = device(behind(database_uri, proxies=1)).get("/help", headers=https)
+    behind_one = device(behind(1)).get("/help", headers=https)
     assert behind_one.headers["Strict-Transport-Security"] == "max-age=31536000"
 
 
