@@ -20,7 +20,6 @@ from http.client import RemoteDisconnected
 
 import pytest
 import redis
-from flask import Flask
 from sqlalchemy import func, select
 from support.apps import build_app
 from support.config import REDIS_URL, TEST_DATABASE_URL, worker_schema
@@ -89,7 +88,7 @@ def site() -> Iterator[Site]:
             # The test's own view of the database: members made, posts checked.
             forum = build_app(postgresql_schema_url(schema))
             with forum.app_context():
-                yield reached(deployment, forum)
+                yield reached(deployment)
                 db.session.remove()
                 db.engine.dispose()
     finally:
@@ -98,7 +97,8 @@ def site() -> Iterator[Site]:
         drop_schema(schema)
 
 
-def reached(deployment: Deployment, forum: Flask) -> Site:
+def reached(deployment: Deployment) -> Site:
+    """Members made, and where the test finds everything."""
     for name in ["Hazel", "Sorrel"]:
         make_member(name, days_old=30)
     for name in [MEMBER, *WRITERS]:
