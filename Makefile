@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # pytest-xdist worker processes for `make test`: one per CPU core (`TEST_WORKERS=0`: none).
 TEST_WORKERS ?= auto
 
-.PHONY: setup java run test bench screenshots lint format seed-demo clean
+.PHONY: setup java nginx run test bench screenshots lint format seed-demo clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -42,6 +42,23 @@ java:
 	         "(install one, e.g. apt-get install default-jre-headless)"; \
 	  fi; }
 
+## nginx for tests/deploy, which runs two app servers behind it (deploy/two_servers.py) when
+## the suite runs on PostgreSQL and Redis: Debian's, installed with apt-get when missing and we
+## are root, as Java above. RUNLEVEL=1 keeps the package from starting its own nginx (on every
+## address, port 80), and one it started all the same is stopped: the test starts nginx itself,
+## on 127.0.0.1 only. Otherwise that test is skipped, saying why.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing nginx for tests/deploy (Debian's; its own service left stopped)"; \
+	    DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -q nginx >/dev/null \
+	    || { apt-get update -q >/dev/null && \
+	         DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -q nginx >/dev/null; }; \
+	    if [ -s /run/nginx.pid ]; then /usr/sbin/nginx -s stop; fi; \
+	  else \
+	    echo "No nginx: tests/deploy will be skipped (install one, e.g. apt-get install nginx)"; \
+	  fi; }
+
 ## Serve the forum on SQLite at http://$(HOST):$(PORT), with the article in place.
 # gunicorn, not the development server: one process (so in-memory rate limits hold) with a
 # few threads, and no access log, so no client address is written anywhere.
@@ -55,7 +72,7 @@ run: setup
 ## run it on PostgreSQL, and TEST_REDIS_URL to keep rate limits in Redis.
 # worksteal: a worker that runs out takes tests queued for the other, so a few long browser
 # tests left on one worker don't keep the other idle at the end.
-test: setup java
+test: setup java nginx
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 ## Speed beside the ceilings of the stack (bench/speed.py: a dataset, gunicorn with 2 sync

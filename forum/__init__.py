@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import changes, cli, config, paths, web
 from .accounts.views import bp as accounts
@@ -37,6 +38,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config.from_environment(Path(app.instance_path)))
     else:  # tests describe their whole configuration and touch no instance folder
         app.config.from_mapping(test_config)
+    # The client's address (rate limits count by it) and whether it came over HTTPS: as our
+    # own proxies forwarded them, when there are any; the connection's otherwise.
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     # The first to register an after_request, so it runs last: it compresses the response as
     # every other hook left it.

@@ -55,6 +55,15 @@ def quick_exit_url() -> str:
     return DEFAULTS["QUICK_EXIT_URL"]
 
 
+def trusted_proxies() -> int:
+    """`TRUSTED_PROXIES`: how many proxies of our own stand in front of the app (nginx alone:
+    1). A mistake here must stop the forum starting, never leave it believing anyone."""
+    value = os.environ.get("TRUSTED_PROXIES", "").strip() or "0"
+    if not value.isdigit():
+        raise ValueError(f"TRUSTED_PROXIES must be a number of proxies (0, 1, 2...), not {value!r}")
+    return int(value)
+
+
 def from_environment(instance_path: Path) -> dict:
     """The settings a deployment controls, read once when the app is created."""
     redis_url = os.environ.get("REDIS_URL", "").strip()
@@ -69,6 +78,7 @@ def from_environment(instance_path: Path) -> dict:
         # Rate limits are shared by every worker only when they live in Redis.
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "QUICK_EXIT_URL": quick_exit_url(),
+        "TRUSTED_PROXIES": trusted_proxies(),
         # Site settings for moderation.
         "FIRST_POSTS_NEED_APPROVAL": int(
             os.environ.get("FIRST_POSTS_NEED_APPROVAL", DEFAULTS["FIRST_POSTS_NEED_APPROVAL"])
@@ -137,6 +147,12 @@ DEFAULTS = {
     "FIRST_DAY_MAX_THREADS": 3,
     "FIRST_DAY_MAX_REPLIES": 10,
     "EDIT_GRACE_SECONDS": 300,
+    # How many proxies of our own stand in front of the app, each adding the address it was
+    # asked from to X-Forwarded-For (and the scheme to X-Forwarded-Proto). The app believes
+    # that many entries, counted from the end, and no more (forum/__init__.py): any entry
+    # before them was written by the client itself. 0: the headers are ignored, and the
+    # client's address is the connection's.
+    "TRUSTED_PROXIES": 0,
     # Quick exit leaves for this everyday page (set QUICK_EXIT_URL to choose another).
     "QUICK_EXIT_URL": "https://www.bbc.com/weather",
     # A new member's posts wait for a moderator until this many of theirs (threads and replies

@@ -18,8 +18,9 @@ from .clients import IsolatedClient
 from .config import forum_config
 
 
-def build_app(database_uri: str) -> Flask:
-    app = create_app(forum_config(database_uri))
+def build_app(database_uri: str, **settings) -> Flask:
+    """The forum on `database_uri`, with the suite's settings and `settings` over them."""
+    app = create_app({**forum_config(database_uri), **settings})
     app.test_client_class = IsolatedClient
     return app
 

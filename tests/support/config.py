@@ -21,9 +21,9 @@ def worker_index() -> int:
     return int(WORKER.removeprefix("gw")) if WORKER else 0
 
 
-def worker_schema() -> str:
-    """The PostgreSQL schema this process's tests use: one per worker."""
-    return f"test_{WORKER or 'main'}"
+def worker_schema(purpose: str = "test") -> str:
+    """The PostgreSQL schema this process's tests use (or use for `purpose`): one per worker."""
+    return f"{purpose}_{WORKER or 'main'}"
 
 
 def worker_redis_url(url: str) -> str:

@@ -28,14 +28,15 @@ def migrate(database_uri: str) -> None:
         db.engine.dispose()
 
 
-def postgresql_schema_url(schema: str) -> str:
+def postgresql_schema_url(schema: str, durable: bool = False) -> str:
     """TEST_DATABASE_URL, with every connection's search path set to `schema` alone.
 
-    Its commits also don't wait for the server's disk (`synchronous_commit=off`): a test's data
-    needn't survive a crash of the server, and what other connections see is unchanged.
+    Unless `durable`, its commits also don't wait for the server's disk
+    (`synchronous_commit=off`): a test's data needn't survive a crash of the server, and what
+    other connections see is unchanged.
     """
-    url = make_url(with_driver(TEST_DATABASE_URL))
-    url = url.update_query_dict({"options": f"-csearch_path={schema} -csynchronous_commit=off"})
+    options = f"-csearch_path={schema}" + ("" if durable else " -csynchronous_commit=off")
+    url = make_url(with_driver(TEST_DATABASE_URL)).update_query_dict({"options": options})
     return url.render_as_string(hide_password=False)
 
 
@@ -49,19 +50,29 @@ def _on_server(*statements: str) -> None:
         engine.dispose()
 
 
-def create_postgresql_schema() -> str:
-    """A new, migrated schema for this process (replacing one a crashed run left); its URL."""
-    schema = worker_schema()
+def new_schema(schema: str) -> None:
+    """`schema`, new and empty (replacing one a crashed run left)."""
     _on_server(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE', f'CREATE SCHEMA "{schema}"')
-    url = postgresql_schema_url(schema)
+
+
+def drop_schema(schema: str) -> None:
+    # A connection left in a transaction would make the drop wait for ever: give up instead.
+    _on_server("SET lock_timeout = '30s'", f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def create_postgresql_schema() -> str:
+    """A new, migrated schema for this process; its URL."""
+    new_schema(worker_schema())
+    url = postgresql_schema_url(worker_schema())
     migrate(url)
     return url
 
 
 def drop_postgresql_schema() -> None:
+    # Its connections closed first: left to the garbage collector, each would warn.
+    _schema_engine(postgresql_schema_url(worker_schema())).dispose()
     _schema_engine.cache_clear()
-    # A connection left in a transaction would make the drop wait for ever: give up instead.
-    _on_server("SET lock_timeout = '30s'", f'DROP SCHEMA IF EXISTS "{worker_schema()}" CASCADE')
+    drop_schema(worker_schema())
 
 
 @cache

@@ -21,16 +21,10 @@ from collections.abc import Callable
 from http.client import HTTPConnection, HTTPResponse
 from pathlib import Path
 
-HOST = "127.0.0.1"
+from two_servers import HOST, free_port, port_open
+
 # Long enough for a slow machine to start a server; a test that waits this long has failed.
 STARTING_TIMEOUT = 15.0
-
-
-def free_port() -> int:
-    """A port of 127.0.0.1 that nothing listens on (the system's choice, just released)."""
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
 
 
 def wait_until(ready: Callable[[], bool], what: str, timeout: float = STARTING_TIMEOUT) -> None:
@@ -274,14 +268,6 @@ class Gunicorn(Server):
             return response, response.read().decode()
         finally:
             connection.close()
-
-
-def port_open(port: int) -> bool:
-    try:
-        socket.create_connection((HOST, port), timeout=1).close()
-    except OSError:
-        return False
-    return True
 
 
 def _exchange(port: int, request: bytes) -> bytes:
