@@ -9,6 +9,7 @@ from . import changes, cli, config, web
 from .accounts.views import bp as accounts
 from .database import configure_postgresql, configure_sqlite
 from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+from .following.views import bp as following
 from .moderation.views import bp as moderation
 from .moderation.views import public as moderation_public
 from .posting.views import bp as posting
@@ -17,7 +18,7 @@ from .safety.views import bp as safety
 from .settings.views import bp as settings
 
 ROOT = Path(__file__).resolve().parent.parent
-FEATURES = [reading, posting, moderation, moderation_public, accounts, settings, safety]
+FEATURES = [reading, posting, moderation, moderation_public, accounts, settings, safety, following]
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

@@ -8,6 +8,7 @@ from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.orm import aliased, selectinload
 
 from ..database import db, utcnow
+from ..following.unread import is_new
 from ..models import PATH_DIGITS, Mute, Post, Reaction, Thread, ThreadKind
 from ..policy import listed_threads, public_posts, visible_posts
 from ..web.pagination import Cursor
@@ -277,11 +278,27 @@ class ThreadView:
     opening: Post
     reactions: Reactions
     muted: set[int]
+    reader_id: int | None = None
+    """None for a guest."""
+    since: int | None = None
+    """Where the member's visit began (`forum.following.places.visit_start`): later replies
+    are marked new. None: nothing is marked."""
 
     def is_muted(self, post: Post) -> bool:
         """Folded for this reader. Only named posts: folding an anonymous one would tell the
         reader who wrote it."""
         return not post.anonymous and post.author_id in self.muted
+
+    def is_new(self, post: Post) -> bool:
+        """Written since the reader's last visit (`forum.following.unread`)."""
+        return is_new(post, self.reader_id, self.since, self.muted)
+
+    def new_among(self, children: dict[int | None, list[Post]], posts: list[Post]) -> int:
+        """How many of `posts` and the replies below them are new: what a fold hides."""
+        return sum(
+            self.is_new(post) + self.new_among(children, children.get(post.id, []))
+            for post in posts
+        )
 
 
 def opening_post(thread: Thread) -> Post:
@@ -290,13 +307,22 @@ def opening_post(thread: Thread) -> Post:
     ).one()
 
 
-def thread_view(thread: Thread, posts: list[Post], viewer, opening: Post | None = None):
-    """The ThreadView for `posts` of `thread` as `viewer` sees them: at most four queries."""
+def thread_view(
+    thread: Thread,
+    posts: list[Post],
+    viewer,
+    opening: Post | None = None,
+    since: int | None = None,
+):
+    """The ThreadView for `posts` of `thread` as `viewer` sees them, replies after `since`
+    marked new: at most four queries."""
     return ThreadView(
         thread=thread,
         opening=opening if opening is not None else opening_post(thread),
         reactions=reactions_for(posts, viewer),
         muted=muted_by(viewer),
+        reader_id=viewer.id if viewer.is_authenticated else None,
+        since=since,
     )
 
 

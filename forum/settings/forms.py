@@ -61,6 +61,7 @@ class BioForm(FlaskForm):
 class PreferencesForm(FlaskForm):
     post_anonymously_by_default = BooleanField("Post anonymously unless I choose otherwise")
     unfold_content_warnings = BooleanField("Show posts with content warnings unfolded")
+    follow_threads_joined = BooleanField("Follow the threads I start or reply to")
     submit = SubmitField("Save preferences")
 
 

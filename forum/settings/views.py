@@ -128,6 +128,7 @@ def preferences():
         return _page(preferences_form=form)
     current_user.post_anonymously_by_default = form.post_anonymously_by_default.data
     current_user.unfold_content_warnings = form.unfold_content_warnings.data
+    current_user.follow_threads_joined = form.follow_threads_joined.data
     db.session.commit()
     flash("Your preferences are saved.")
     return redirect(url_for(".index"), 303)
