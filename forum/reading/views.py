@@ -101,7 +101,8 @@ def thread(thread_id: int, slug: str | None = None):
     shown = shown_posts(page.posts, opening)
     # htmx asks for the next replies alone; any other part of the page, for the whole.
     block = "reply_page" if start else "content"
-    new = None if wants_partial() else new_replies(thread, current_user, since)
+    # The link to the first new reply heads the page: the next replies alone need none.
+    new = None if start and wants_partial() else new_replies(thread, current_user, since)
     answer = render_page(
         "reading/thread.html",
         block,
