@@ -6,7 +6,15 @@ from support.clients import PARTIAL, signed_in
 from support.content import last_post, only_thread, reply, thread_of, thread_url
 from support.following import place
 from support.forms import csrf_token, reply_through_form, settings_post, share_story
-from support.pages import form_posting_to, form_values, html_of, location, page, parse
+from support.pages import (
+    form_posting_to,
+    form_values,
+    html_of,
+    location,
+    page,
+    parse,
+    without_tokens,
+)
 
 from forum.database import db
 from forum.models import Post
@@ -104,13 +112,17 @@ def test_guests_are_offered_no_follow_button(client, story):
 
 
 def test_nothing_tells_anyone_who_follows(app, story, hazel, sorrel, hazels_phone):
-    press(hazels_phone, story)
+    """Another member's page of the thread is the same, word for word, whoever follows it."""
     sorrels_phone = signed_in(app, sorrel)
+    url = thread_url(thread_of(story))
+    before = html_of(sorrels_phone.get(url))
 
-    html = html_of(sorrels_phone.get(thread_url(thread_of(story))))
+    press(hazels_phone, story)
+    after = html_of(sorrels_phone.get(url))
 
-    assert "Follow this thread" in html
-    assert "Hazel" not in html and "follower" not in html.lower()
+    assert place(hazel, story).following is True
+    assert without_tokens(after) == without_tokens(before)
+    assert "follower" not in after.lower()
 
 
 def test_sharing_a_story_follows_it_and_reads_it_to_its_opening_post(app, wrens_phone, wren):
