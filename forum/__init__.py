@@ -11,6 +11,7 @@ from .accounts.views import bp as accounts
 from .database import configure_postgresql, configure_sqlite
 from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from .feeds.views import bp as feeds
+from .following.views import bp as following
 from .moderation.views import bp as moderation
 from .moderation.views import public as moderation_public
 from .notifications.views import bp as notifications
@@ -21,7 +22,7 @@ from .settings.views import bp as settings
 
 FEATURES = [
     reading, feeds, posting, moderation, moderation_public, notifications, accounts, settings,
-    safety,
+    safety, following,
 ]  # fmt: skip
 
 

@@ -1,5 +1,7 @@
 """The SQLAlchemy base, column types and engine settings shared by every model."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -8,7 +10,7 @@ from flask import has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from psycopg.abc import PQGen
 from psycopg.pq import TransactionStatus
-from sqlalchemy import DateTime, Engine, MetaData, event, select
+from sqlalchemy import Connection, DateTime, Engine, MetaData, event, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -54,6 +56,10 @@ class UTCDateTime(TypeDecorator):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
+# The execution option of a connection opened to write while a page is read (`note_apart`).
+_WRITES = "forum_writes"
+
+
 def _request_may_write() -> bool:
     """Reading pages may share the database; anything else (a form, a CLI command) may write."""
     return not (has_request_context() and request.method in ("GET", "HEAD", "OPTIONS"))
@@ -83,7 +89,26 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _request_may_write() else "BEGIN")
+        writes = connection.get_execution_options().get(_WRITES) or _request_may_write()
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+@contextmanager
+def note_apart() -> Iterator[Connection]:
+    """A short write transaction of its own, on a connection apart from the request's, for a
+    page read that notes something small (a sign-in's last use, a member's place in a thread).
+
+    The request's own transaction only reads (on SQLite it began deferred, and would fail to
+    write once another connection has written since its first read); this one is opened as
+    every transaction that may write is, `BEGIN IMMEDIATE` on SQLite, so that it queues behind
+    other writers for the busy timeout instead of failing. It commits when the block ends. The
+    caller keeps it to a statement or two, and catches `OperationalError`: a note that can't be
+    made now must never cost the reader their page.
+    """
+    with db.engine.connect() as connection:
+        connection.execution_options(**{_WRITES: True})
+        with connection.begin():
+            yield connection
 
 
 def end_transaction() -> None:

@@ -20,6 +20,7 @@ from ..models import (
     Role,
     SignIn,
     Thread,
+    ThreadReader,
     User,
 )
 from . import passwords, pseudonyms, sign_ins
@@ -130,6 +131,8 @@ def delete_account(user: User, erase_posts: bool) -> None:
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     db.session.execute(delete(SignIn).where(SignIn.user_id == user.id))
     db.session.execute(delete(Notification).where(Notification.user_id == user.id))
+    # What they followed and how far they read: said here, not left to the foreign key alone.
+    db.session.execute(delete(ThreadReader).where(ThreadReader.user_id == user.id))
     db.session.add(RetiredPseudonym(key_digest=_retired_digest(user.pseudonym_key)))
     db.session.delete(user)
 
@@ -142,6 +145,12 @@ def export_data(user: User) -> dict:
         .where(Post.author_id == user.id)
         .order_by(Post.id)
     ).all()
+    places = db.session.execute(
+        select(ThreadReader, Thread.title)
+        .join(Thread, Thread.id == ThreadReader.thread_id)
+        .where(ThreadReader.user_id == user.id)
+        .order_by(ThreadReader.thread_id)
+    ).all()
     return {
         "exported_at": utcnow().isoformat(),
         "profile": {
@@ -153,6 +162,7 @@ def export_data(user: User) -> dict:
             "unfold_content_warnings": user.unfold_content_warnings,
             "show_notification_count": user.show_notification_count,
             "listens_for_unanswered": user.listens_for_unanswered,
+            "follow_threads_joined": user.follow_threads_joined,
             "suspended_until": user.suspended_until.isoformat() if user.suspended_until else None,
         },
         "posts": [
@@ -198,6 +208,17 @@ def export_data(user: User) -> dict:
                 .where(Notification.user_id == user.id)
                 .order_by(Notification.id)
             )
+        ],
+        "followed_threads": [
+            {"thread_id": place.thread_id, "thread_title": title}
+            for place, title in places
+            if place.following
+        ],
+        # Where they stopped reading each thread: replies after it are marked new for them.
+        "reading_places": [
+            {"thread_id": place.thread_id, "last_read_post_id": place.last_seen_post_id,
+             "following": place.following}
+            for place, _ in places
         ],
         "muted": list(
             db.session.scalars(

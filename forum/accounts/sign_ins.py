@@ -17,7 +17,7 @@ from flask import current_app, request
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import OperationalError
 
-from ..database import db, utcnow
+from ..database import db, note_apart, utcnow
 from ..models import SignIn, User
 
 # Without "keep me logged in", a sign-in ends after a day unused: long enough for a story
@@ -110,10 +110,10 @@ def signed_in_member(token: str) -> User | None:
 def _note_use(sign_in_id: int, remember: bool, now: datetime) -> None:
     """Write down that the sign-in is in use, and move its end on unless it lasts a fixed time.
 
-    Only while reading a page, in a short transaction of its own: a page read holds no write
-    lock, while a form's request holds SQLite's from its first query, and a second connection's
-    write would wait for it. Every form leads back to a page, so a sign-in in use is noted
-    within the hour all the same.
+    Only while reading a page, in a short transaction of its own (`note_apart`): a page read
+    holds no write lock, while a form's request holds SQLite's from its first query, and a
+    second connection's write would wait for it. Every form leads back to a page, so a sign-in
+    in use is noted within the hour all the same.
     """
     if request.method != "GET":
         return
@@ -121,7 +121,7 @@ def _note_use(sign_in_id: int, remember: bool, now: datetime) -> None:
     if not remember:
         values["expires_at"] = now + IDLE_LIMIT
     try:
-        with db.engine.begin() as connection:
+        with note_apart() as connection:
             connection.execute(update(SignIn).where(SignIn.id == sign_in_id).values(values))
     except OperationalError:
         # The database is busy: the page matters more than the note, which the next page makes.

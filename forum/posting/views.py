@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from ..database import db, end_transaction
+from ..following.places import note_joined
 from ..markdown import render_markdown
 from ..models import (
     MEMBER_HEADING_OFFSET,
@@ -88,6 +89,7 @@ def _compose(kind: ThreadKind, form: ComposeForm):
                 content_warning=form.content_warning,
                 intent=form.intent.data if kind == ThreadKind.STORY else None,
             )  # fmt: skip
+            note_joined(current_user, opening)
             at_risk = flag_if_at_risk(opening, f"{form.title.data}\n{form.body.data}")
             if at_risk:  # the take-care page says what became of it
                 where = url_for("safety.take_care", post_id=opening.id)
@@ -207,6 +209,7 @@ def reply(post_id: int):
                     anonymous=form.anonymous.data, content_warning=form.content_warning,
                     awaiting_approval=needs_approval(current_user),
                 )  # fmt: skip
+                note_joined(current_user, new_reply)
                 flag_if_at_risk(new_reply, form.body.data)
                 telling.reply_published(new_reply)  # if it waits: at its approval
                 # The answer is made before the commit: once the reply is saved, nothing may

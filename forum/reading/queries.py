@@ -9,6 +9,7 @@ from sqlalchemy.orm import aliased, selectinload
 from werkzeug.local import LocalProxy
 
 from ..database import db, utcnow
+from ..following.unread import is_new
 from ..models import PATH_DIGITS, Mute, Post, Reaction, Thread, ThreadKind
 from ..policy import Act, is_author, is_staff, listed_threads, may, public_posts, visible_posts
 from ..web.pagination import Cursor
@@ -284,10 +285,16 @@ class ThreadView:
     muted: set[int]
     reader: object
     """The reader itself (a member, or Flask-Login's anonymous user), not the proxy."""
+    since: int | None = None
+    """Where the member's visit began (`forum.following.places.visit_start`): later replies
+    are marked new. None: nothing is marked."""
     staff: bool = field(init=False)
+    reader_id: int | None = field(init=False)
+    """None for a guest."""
 
     def __post_init__(self) -> None:
         self.staff = is_staff(self.reader)
+        self.reader_id = self.reader.id if self.reader.is_authenticated else None
 
     def is_muted(self, post: Post) -> bool:
         """Folded for this reader. Only named posts: folding an anonymous one would tell the
@@ -302,6 +309,17 @@ class ThreadView:
     def wrote(self, post: Post) -> bool:
         return is_author(self.reader, post)
 
+    def is_new(self, post: Post) -> bool:
+        """Written since the reader's last visit (`forum.following.unread`)."""
+        return is_new(post, self.reader_id, self.since, self.muted)
+
+    def new_among(self, children: dict[int | None, list[Post]], posts: list[Post]) -> int:
+        """How many of `posts` and the replies below them are new: what a fold hides."""
+        return sum(
+            self.is_new(post) + self.new_among(children, children.get(post.id, []))
+            for post in posts
+        )
+
 
 def opening_post(thread: Thread) -> Post:
     return db.session.scalars(
@@ -309,8 +327,15 @@ def opening_post(thread: Thread) -> Post:
     ).one()
 
 
-def thread_view(thread: Thread, posts: list[Post], viewer, opening: Post | None = None):
-    """The ThreadView for `posts` of `thread` as `viewer` sees them: at most four queries."""
+def thread_view(
+    thread: Thread,
+    posts: list[Post],
+    viewer,
+    opening: Post | None = None,
+    since: int | None = None,
+):
+    """The ThreadView for `posts` of `thread` as `viewer` sees them, replies after `since`
+    marked new: at most four queries."""
     reader = viewer._get_current_object() if isinstance(viewer, LocalProxy) else viewer
     return ThreadView(
         thread=thread,
@@ -318,6 +343,7 @@ def thread_view(thread: Thread, posts: list[Post], viewer, opening: Post | None 
         reactions=reactions_for(posts, reader),
         muted=muted_by(reader),
         reader=reader,
+        since=since,
     )
 
 

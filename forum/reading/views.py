@@ -9,14 +9,16 @@ from flask_login import current_user, login_required
 from ..accounts.members import find_member
 from ..database import database_answers
 from ..extensions import rate_limit_storage_answers
-from ..models import ThreadKind
+from ..following.places import note_read, place_in, visit_start
+from ..following.unread import NewReplies, new_replies
+from ..models import Post, Thread, ThreadKind
 from ..web.access import readable_post, readable_thread
 from ..web.conditional import site_unchanged, thread_unchanged
 from ..web.errors import RETRY_AFTER_SECONDS
 from ..web.forms import ConfirmForm
 from ..web.pagination import before_id_or_404, cursor_or_404, start_id_or_404
 from ..web.partials import render_page, wants_partial
-from ..web.urls import pages_replies, thread_url
+from ..web.urls import pages_replies, post_url, thread_url
 from .queries import (
     ancestors,
     children_by_parent,
@@ -68,7 +70,9 @@ def unanswered():
 def thread(thread_id: int, slug: str | None = None):
     """A thread: its article or story, then its replies as a nested tree. A long thread shows
     its first replies to the opening post, each with its branch, and links to the next ones
-    (`?from=` the reply the next page starts with; with htmx, they come in place of the link)."""
+    (`?from=` the reply the next page starts with; with htmx, they come in place of the link).
+    A member's replies new since their last visit are marked, the first linked from the top,
+    and their place in the thread moves on to the newest post the page shows."""
     thread = readable_thread(thread_id)
     # A guest whose copy is current hears so before anything else is read (on the one address
     # a page is served at: any other redirects there, or is a 404, as below).
@@ -92,10 +96,16 @@ def thread(thread_id: int, slug: str | None = None):
             url_for(".thread", thread_id=thread.id, slug=thread.slug, **page_start), 301
         )
     opening = children[None][0]
-    return render_page(
+    place = place_in(current_user, thread)
+    since = visit_start(current_user, thread, place)
+    shown = shown_posts(page.posts, opening)
+    # htmx asks for the next replies alone; any other part of the page, for the whole.
+    block = "reply_page" if start else "content"
+    # The link to the first new reply heads the page: the next replies alone need none.
+    new = None if start and wants_partial() else new_replies(thread, current_user, since)
+    answer = render_page(
         "reading/thread.html",
-        # htmx asks for the next replies alone; any other part of the page, for the whole.
-        "reply_page" if start else "content",
+        block,
         thread=thread,
         opening=opening,
         children=children,
@@ -103,15 +113,21 @@ def thread(thread_id: int, slug: str | None = None):
         next_start=page.next_start,
         # The first reply htmx brought in takes the focus from the link that asked for it.
         focus_first=start is not None and wants_partial(),
-        view=thread_view(thread, page.posts, current_user, opening),
+        view=thread_view(thread, page.posts, current_user, opening, since),
         waiting=replies_waiting(thread, current_user),
+        since=since,
+        following=bool(place and place.following),
+        first_new=new and first_new_address(new, shown, thread, since),
+        new_count=new.count if new else 0,
     )
+    note_read(current_user, place, thread.id, shown)
+    return answer
 
 
 @bp.get("/p/<id:post_id>")
 def post_in_context(post_id: int):
     """One post and the replies below it, under the posts it answers; where a deep branch of
-    a thread continues."""
+    a thread continues. New replies are marked as on the thread's page."""
     post, thread = readable_post(post_id)
     if post.parent_id is None:
         return redirect(thread_url(thread))
@@ -121,15 +137,34 @@ def post_in_context(post_id: int):
     below = subtree_posts(post, current_user)
     if not below or len(above) != len(post.ancestor_ids):
         abort(404)  # waiting for approval, here or above, and not for this reader
-    return render_page(
+    place = place_in(current_user, thread)
+    since = visit_start(current_user, thread, place)
+    answer = render_page(
         "reading/post.html",
         "content",
         thread=thread,
         post=post,
         ancestors=above,
         children=children_by_parent(below),
-        view=thread_view(thread, above + below, current_user, above[0]),
+        view=thread_view(thread, above + below, current_user, above[0], since),
     )
+    note_read(current_user, place, thread.id, above + shown_posts(below, post))
+    return answer
+
+
+def shown_posts(posts: list[Post], top: Post) -> list[Post]:
+    """Of `posts`, loaded for a page under `top`, those it shows: branches deeper than
+    MAX_VISIBLE_DEPTH below `top` continue on pages of their own."""
+    deepest = top.depth + current_app.config["MAX_VISIBLE_DEPTH"]
+    return [post for post in posts if post.depth <= deepest]
+
+
+def first_new_address(new: NewReplies, shown: list[Post], thread: Thread, since: int) -> str:
+    """Where "Jump to the first new reply" goes: to it on this page, or to the page that shows
+    it, carrying where the visit began (`since`) so that it is still marked there."""
+    if any(post.id == new.first.id for post in shown):
+        return f"#p{new.first.id}"
+    return post_url(new.first, thread, since)
 
 
 @bp.get("/u/<pseudonym>")

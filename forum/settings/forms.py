@@ -68,6 +68,7 @@ class PreferencesForm(FlaskForm):
         "Be a listener: tell me about stories still waiting for a first reply after a few hours",
         description="You'll see each story's title, never who wrote it.",
     )
+    follow_threads_joined = BooleanField("Follow the threads I start or reply to")
     submit = SubmitField("Save preferences")
 
 

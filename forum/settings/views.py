@@ -130,6 +130,7 @@ def preferences():
     current_user.unfold_content_warnings = form.unfold_content_warnings.data
     current_user.show_notification_count = form.show_notification_count.data
     current_user.listens_for_unanswered = form.listens_for_unanswered.data
+    current_user.follow_threads_joined = form.follow_threads_joined.data
     db.session.commit()
     flash("Your preferences are saved.")
     return redirect(url_for(".index"), 303)

@@ -5,6 +5,7 @@ from flask import abort, current_app, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_login.config import EXEMPT_METHODS
+from sqlalchemy import select
 
 from ..database import db
 from ..models import Post, Thread, post_with_author
@@ -55,6 +56,17 @@ def readable_thread(thread_id: int) -> Thread:
     """The thread, if the reader may open it: 404 when there is none, 410 when removed."""
     thread = get_thread_or_404(thread_id)
     refuse(thread_refusal(current_user, thread))
+    return thread
+
+
+def readable_opening(thread_id: int) -> Thread:
+    """The thread, if the reader may see its page: as `readable_thread`, and 404 while its
+    opening post waits for a moderator and not for this reader (the page's own answer)."""
+    thread = readable_thread(thread_id)
+    opening = db.session.scalars(
+        select(Post).where(Post.thread_id == thread.id, Post.parent_id.is_(None))
+    ).one()
+    refuse(seeing_refusal(current_user, opening, thread))
     return thread
 
 

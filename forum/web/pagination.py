@@ -38,11 +38,12 @@ class Cursor:
         return cls(moment, thread_id)
 
 
-def cursor_or_404() -> Cursor | None:
-    """The `after` cursor of this request: None on a first page, 404 when it is not one."""
-    if "after" not in request.args:
+def cursor_or_404(name: str = "after") -> Cursor | None:
+    """The cursor in the query argument `name` (`after`, or one per list on a page of several):
+    None on a first page, 404 when it is not one."""
+    if name not in request.args:
         return None
-    after = Cursor.parse(request.args["after"])
+    after = Cursor.parse(request.args[name])
     if after is None:
         abort(404)
     return after
@@ -62,6 +63,13 @@ def before_id_or_404() -> int | None:
     """The `before` id of a listing paged by id, newest first: None on a first page, 404 when it
     is not an id."""
     return _id_or_404("before")
+
+
+def since_id_or_404() -> int | None:
+    """The `since` id of a thread's page: where the member's visit began (their place in the
+    thread), carried from page to page so that what was new then stays marked. None when there
+    is none, 404 when it is not an id."""
+    return _id_or_404("since")
 
 
 def start_id_or_404() -> int | None:

@@ -72,19 +72,23 @@ def pages_replies(thread: Thread) -> bool:
     return thread.reply_count > current_app.config["REPLIES_PER_PAGE"]
 
 
-def post_url(post: Post, thread: Thread) -> str:
+def post_url(post: Post, thread: Thread, since: int | None = None) -> str:
     """A post's permanent address: its place on the thread page, or, for a reply deep enough to
     be shown on a page of its own, that page. In a thread paged by its replies, the page that
     starts with the reply's branch (`?from=` the reply to the opening post it hangs under, read
     from its path: no query), so that a reply from any page is found. (As `url_for` would write
-    it, from addresses built once per request.)"""
+    it, from addresses built once per request.) `since`: where a member's visit to the thread
+    began, for a link from one of its pages to another, which then marks as new what this one
+    did."""
+    query = f"since={since}" if since is not None else ""
     if post.depth > current_app.config["MAX_VISIBLE_DEPTH"]:
-        return f"{address('reading.post_in_context', post_id=post.id)}#p{post.id}"
-    page = address("reading.thread", thread_id=thread.id, slug=thread.slug)
-    if post.depth >= 1 and pages_replies(thread):
-        start = post.ancestor_ids[1] if post.depth > 1 else post.id
-        return f"{page}?from={start}#p{post.id}"
-    return f"{page}#p{post.id}"
+        page = address("reading.post_in_context", post_id=post.id)
+    else:
+        page = address("reading.thread", thread_id=thread.id, slug=thread.slug)
+        if post.depth >= 1 and pages_replies(thread):
+            start = post.ancestor_ids[1] if post.depth > 1 else post.id
+            query = "&".join(filter(None, [f"from={start}", query]))
+    return f"{page}{'?' if query else ''}{query}#p{post.id}"
 
 
 def absolute_url(path: str) -> str:

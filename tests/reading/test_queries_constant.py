@@ -12,7 +12,7 @@ from support.pages import parse
 from support.rows import fresh
 
 from forum.database import db, utcnow
-from forum.models import Post, ThreadKind, User
+from forum.models import Post, ThreadKind, ThreadReader, User
 from forum.notifications import telling
 
 
@@ -200,3 +200,57 @@ def test_the_notifications_page_costs_the_same_for_1_entry_as_for_300(app, count
     assert len(statements_for(client, count_queries, older)) <= len(few)
     assert len(tree.by_id("notification-list").find_all("li", class_="notification")) == 25
     assert "Waiting 149" in tree.find("section", class_="waiting-stories").text
+
+
+def test_a_members_return_costs_the_same_for_3_new_replies_as_for_300(app, count_queries):
+    """A member coming back to a thread: the replies new to them marked, the first linked, and
+    their place moved on by one small row, in as many statements for 3 new replies as for
+    300; one fewer when nothing is new (nothing to write)."""
+    members = [make_member(name) for name in ("wren", "harbour", "tea")]
+    reader = make_member("sorrel")
+    phone = signed_in(app, reader)
+    quiet, busy = (start_thread(title=title, author=members[0]) for title in ("Quiet", "Busy"))
+    quiet_url, busy_url = thread_url(thread_of(quiet)), thread_url(thread_of(busy))
+    for url in (quiet_url, busy_url):
+        statements_for(phone, count_queries, url)  # read once: what comes next is new
+    grow(quiet, 3, members)
+    grow(busy, 300, members)
+
+    small = statements_for(phone, count_queries, quiet_url)
+    large = statements_for(phone, count_queries, busy_url)
+    current = statements_for(phone, count_queries, quiet_url)
+
+    assert len(large) == len(small)
+    assert len(current) == len(small) - 1
+    assert [s for s in small if s.lstrip().upper().startswith("INSERT")] != []
+    shown = parse(phone.get(quiet_url).get_data(as_text=True))
+    assert shown.find("p", class_="new-replies") is None, "read now"
+
+
+def test_my_conversations_cost_the_same_for_a_few_threads_as_for_many(app, count_queries):
+    """/me: a page of the threads I started and of those I follow, with their replies and
+    those new to me, in a fixed number of statements however many threads and replies."""
+    wren, harbour = make_member("wren"), make_member("harbour")
+    phone = signed_in(app, wren)
+
+    def converse(count: int) -> None:
+        for number in range(count):
+            for author in (wren, harbour):
+                opening = start_thread(title=f"Thread {number}", author=author)
+                db.session.add(
+                    ThreadReader(
+                        user_id=wren.id, thread_id=opening.thread_id, following=True,
+                        last_seen_post_id=opening.id,
+                    )
+                )  # fmt: skip
+                grow(opening, 3, [harbour])
+
+    converse(1)
+    few = statements_for(phone, count_queries, "/me")
+    converse(30)
+    many = statements_for(phone, count_queries, "/me")
+    page_html = phone.get("/me").get_data(as_text=True)
+
+    assert len(many) == len(few)
+    tree = parse(page_html)
+    assert len(tree.find_all("li", class_="has-new")) == 2 * app.config["THREADS_PER_PAGE"]

@@ -562,14 +562,14 @@ def crawl(role: str, client: FlaskClient, seeds: list[str], sample: set[int]) ->
 
 def seeds(sample: set[int]) -> list[str]:
     """Where every role starts: the listings, the moderators' pages and the log, the reader's
-    own settings and export, every thread, post, reply page and profile (the deleted member's
-    too), and the sampled posts' report pages."""
+    own settings, export and conversations, every thread, post, reply page and profile (the
+    deleted member's too), and the sampled posts' report pages."""
     posts = db.session.scalars(db.select(Post.id).order_by(Post.id)).all()
     threads = db.session.scalars(db.select(Thread.id).order_by(Thread.id)).all()
     members = db.session.scalars(db.select(User.pseudonym).order_by(User.id)).all()
     return [
         "/", "/stories", "/stories/unanswered", "/mod", "/mod/log", "/help", "/privacy",
-        "/settings", "/settings/export", "/notifications", "/healthz", f"/u/{LEAVER}",
+        "/settings", "/settings/export", "/notifications", "/me", "/healthz", f"/u/{LEAVER}",
         *(f"/t/{thread}" for thread in threads),
         *(url for post in posts for url in (f"/p/{post}", f"/p/{post}/reply")),
         *(f"/p/{post}/report" for post in sorted(sample)),

@@ -202,7 +202,8 @@ def guests_read(actor, owner, state) -> Expected:
 
 
 def members_read(actor, owner, state) -> Expected:
-    """A member's page about a post they may see (the take-care page after posting)."""
+    """A member's page about a post they may see (the take-care page after posting), or their
+    choice about a thread they may open (following it)."""
     return LOGIN if actor == GUEST else unseen(actor, owner, state) or OK
 
 
@@ -312,6 +313,9 @@ EXPECTED: dict[str, Row | dict[str, Row]] = {
     "posting.delete": act_on_post(REMOVED, DELETED, authors_only=True),
     "posting.unlink": act_on_post(REMOVED, DELETED, authors_only=True),
     "safety.mute": mute,
+    # Following
+    "following.follow": members_read,  # a suspended member may follow: it publishes nothing
+    "following.conversations": signed_in_only,
     # Moderating
     "moderation.queue": staff_only,
     "moderation.waiting": staff_only,
@@ -407,6 +411,7 @@ FORMS: dict[str, dict | Callable[[Target], dict]] = {
     },
     "posting.edit": lambda t: {"body": "Something that happened, told better.", "token": token()},
     "posting.react": {"kind": "support"},
+    "following.follow": {"follow": "yes"},
     "moderation_public.report": {"reason": "harassment", "note": ""},
     "moderation.remove": {"reason": "harassment"},
     "moderation.suspend_author": {"duration": "1", "reason": "Please be kind."},

@@ -26,7 +26,7 @@ from support.moderation import Community, community, file_reports, remove, suspe
 
 from forum.article import DEFAULT_ARTICLE, ArticleSource, import_article
 from forum.database import db
-from forum.models import ReportReason, RevealRequest
+from forum.models import ReportReason, RevealRequest, ThreadReader
 from forum.notifications import telling
 
 VNU_JAR = Path(__file__).resolve().parents[2] / "node_modules" / "vnu-jar" / "build" / "dist"
@@ -46,6 +46,7 @@ PAGES = {
     "help": "/help",
     "settings": "/settings",
     "notifications": "/notifications",
+    "my-conversations": "/me",
     "moderation-queue": "/mod",
     "not-found": "/t/999999-nothing-here",
 }
@@ -59,6 +60,13 @@ def scene(app: Flask) -> tuple[Community, dict[str, str]]:
     town = community(app)
     app.config["FOLD_REPLIES_AFTER"] = 1  # busy branches fold: their markup is checked too
     article, _ = import_article(ArticleSource.read(DEFAULT_ARTICLE))
+    # The member has read the story before its replies came: on their pages they are new.
+    db.session.add(
+        ThreadReader(
+            user_id=town.reader.id, thread_id=town.story.thread_id, following=True,
+            last_seen_post_id=town.story.id,
+        )
+    )  # fmt: skip
     db.session.commit()
     replies = []
     for number in range(104):
