@@ -14,10 +14,11 @@ from .moderation.views import public as moderation_public
 from .posting.views import bp as posting
 from .reading.views import bp as reading
 from .safety.views import bp as safety
+from .search.views import bp as search
 from .settings.views import bp as settings
 
 ROOT = Path(__file__).resolve().parent.parent
-FEATURES = [reading, posting, moderation, moderation_public, accounts, settings, safety]
+FEATURES = [reading, posting, moderation, moderation_public, accounts, settings, safety, search]
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
