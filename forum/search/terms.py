@@ -20,6 +20,7 @@ MAX_TERMS = 12
 MIN_PREFIX_LENGTH = 3
 
 WORD = re.compile(r"[^\W_]+")
+PARTIAL_WORD = re.compile(r"[^\W_]+$")
 
 # Words too common to say what a post is about: searching for them would ask for almost every
 # post. PostgreSQL's English configuration leaves these out of its queries too (with a few
@@ -60,9 +61,11 @@ def read_query(typed: str) -> SearchQuery:
     at most MAX_TERMS of them, from its first MAX_QUERY_LENGTH characters."""
     notice = None
     searched = typed[:MAX_QUERY_LENGTH]
-    text = unicodedata.normalize("NFKC", searched)
     if len(typed) > MAX_QUERY_LENGTH:
+        if WORD.match(typed, MAX_QUERY_LENGTH):  # cut inside a word: not half of it
+            searched = PARTIAL_WORD.sub("", searched)
         notice = f"That was a long search: only its first {MAX_QUERY_LENGTH} characters were used."
+    text = unicodedata.normalize("NFKC", searched)
     lowered = text.lower()
     words = WORD.findall(lowered)
     terms = tuple(dict.fromkeys(word for word in words if word not in COMMON_WORDS))

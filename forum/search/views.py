@@ -20,9 +20,6 @@ from .terms import SearchQuery, read_query
 
 bp = Blueprint("search", __name__)
 
-# Per client address: plenty for a person typing (a request per pause), too few for a
-# program reading the forum through its search.
-SEARCH_LIMIT = "30 per minute"
 # Deep pages cost more to rank and help nobody: past this many, better words help more.
 MAX_PAGES = 10
 
@@ -59,7 +56,7 @@ def _answer(
 
 
 @bp.get("/search")
-@limiter.limit(SEARCH_LIMIT)
+@limiter.limit(lambda: current_app.config["SEARCH_RATE_LIMIT"])
 def search():
     """Posts and titles holding every word of `q`, best first, a page at a time (`page`).
     With htmx, the results alone, in place, as the reader types."""
