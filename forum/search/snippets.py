@@ -110,8 +110,10 @@ def snippet(text: str, matcher: Matcher) -> Markup:
     terms = [matcher.term_of(word.group()) for word in words]
     first = _best_start(terms)
     last = min(len(words), first + SNIPPET_WORDS) - 1
-    begin = words[first].start() if first else 0
-    end = words[last].end() if last < len(words) - 1 else len(text)
+    # Whole words as written, with the marks around them ("(word)", "<b>").
+    begin = text.rfind(" ", 0, words[first].start()) + 1 if first else 0
+    end = text.find(" ", words[last].end()) if last < len(words) - 1 else -1
+    end = len(text) if end == -1 else end
     shown = text[begin:end]
     marked = _marked(shown, WORD.finditer(shown), matcher)
     return (

@@ -1,6 +1,7 @@
 """Pages cost the same number of SQL statements however many posts or threads they show, so a
 busy thread loads as fast as a quiet one."""
 
+from support.clients import device, signed_in
 from support.content import reply, start_thread, thread_of, thread_url
 from support.members import make_member
 from support.pages import parse
@@ -103,3 +104,27 @@ def test_home_page_cost_does_not_grow_with_the_number_of_threads(app, client, co
     assert len(many) == len(few)
     assert len(older) <= len(few)
     assert len(page.find_all("li", class_="thread-item")) == app.config["THREADS_PER_PAGE"] + 1
+
+
+def test_a_search_costs_the_same_for_2_posts_found_as_for_a_page_of_them(app, count_queries):
+    """Two statements for a guest (the posts found with their threads, then their authors), as
+    many for a member, whether two posts match or sixty, on the first page or the next."""
+    members = [make_member(name, days_old=30) for name in ("wren", "harbour", "tea")]
+    member = signed_in(app, members[0])
+    quiet = start_thread(title="Lanterns", body="A lighthouse.", author=members[0])
+    reply(quiet, members[1], "Another lighthouse.", anonymous=True)
+    busy = start_thread(title="Harbours", body="A beacon.", author=members[1])
+    replies = grow(busy, 60, members)
+    for post in replies:
+        post.set_body(f"The beacon, number {post.id}.")
+    db.session.commit()
+
+    for client in (device(app), member):
+        few = statements_for(client, count_queries, "/search?q=lighthouse")
+        many = statements_for(client, count_queries, "/search?q=beacon")
+        next_page = statements_for(client, count_queries, "/search?q=beacon&page=2")
+        found = parse(client.get("/search?q=beacon").get_data(as_text=True))
+
+        assert len(found.find_all("article", class_="search-result")) == 20
+        assert len(many) == len(few) == len(next_page)
+    assert len(statements_for(device(app), count_queries, "/search?q=beacon")) == 2
