@@ -108,7 +108,8 @@ def snippet(text: str, matcher: Matcher) -> Markup:
         shown = text[:SNIPPET_CHARACTERS]
         return escape(shown) + (_ELLIPSIS if len(shown) < len(text) else "")
     terms = [matcher.term_of(word.group()) for word in words]
-    first = _best_start(terms)
+    # A window that runs past the end starts earlier: a short post is shown whole.
+    first = min(_best_start(terms), max(0, len(words) - SNIPPET_WORDS))
     last = min(len(words), first + SNIPPET_WORDS) - 1
     # Whole words as written, with the marks around them ("(word)", "<b>").
     begin = text.rfind(" ", 0, words[first].start()) + 1 if first else 0

@@ -45,6 +45,7 @@ PAGES = {
     "help": "/help",
     "settings": "/settings",
     "moderation-queue": "/mod",
+    "search": "/search?q=not+alone",
     "not-found": "/t/999999-nothing-here",
 }
 # An admin sees the queue with more in it (requests to see who wrote an anonymous post).
