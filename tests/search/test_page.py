@@ -96,6 +96,7 @@ def test_results_come_a_page_at_a_time_with_htmx_the_next_ones_in_place(app, cli
     assert found_ids(second) == harbours[::-1][3:6]
     assert second.by_id("more-results") is not None
     assert found_ids(third) == harbours[:1]
+    assert status_text(third) == "Posts 7 to 7 found, best matches first."
     assert third.by_id("more-results") is None
     assert third.find("ol").get("start") == "7"
 
@@ -279,3 +280,12 @@ def test_a_story_and_its_replies_are_told_apart(client, wren):
 
     assert bylines[story.id].startswith("Started by Wren")
     assert bylines[answer.id].startswith("Reply by Hazel")
+
+
+def test_the_privacy_page_says_how_long_searches_are_counted(app, client):
+    app.config["SEARCH_RATE_LIMIT"] = "50 per hour"
+
+    said = visible_text(page(client, "/privacy"))
+
+    assert "What you search for is never stored or written to a log." in said
+    assert "and searches (never what they were for) for 1 hour." in said
