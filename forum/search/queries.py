@@ -4,11 +4,11 @@ best first, as they are shown. Two statements, however many posts match."""
 from dataclasses import dataclass
 
 from markupsafe import Markup
-from sqlalchemy import ColumnElement, and_, exists, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true
 from sqlalchemy.orm import aliased, selectinload
 
 from ..database import db
-from ..models import Mute, Post, Thread
+from ..models import PATH_DIGITS, Mute, Post, Thread
 from ..policy import searchable_posts
 from .index import search_index
 from .snippets import Matcher, highlighted, plain_text, snippet
@@ -54,6 +54,8 @@ def _not_muted(reader) -> ColumnElement[bool]:
 def search_posts(reader, query: SearchQuery, page: int, per_page: int) -> Results:
     """Page `page` (from 1) of the posts `reader` may see holding every term of `query`, best
     first (the newest first among equals): one statement, and one for their authors."""
+    if not query.asks:
+        return Results(found=[], page=page, more=False)
     index = search_index(db.session.get_bind().dialect.name)
     hits = index.hits(query).subquery("hits")
     opening = aliased(Post)
@@ -61,7 +63,17 @@ def search_posts(reader, query: SearchQuery, page: int, per_page: int) -> Result
         select(Post, Thread, opening)
         .join(hits, hits.c.post_id == Post.id)
         .join(Thread, Thread.id == Post.thread_id)
-        .join(opening, and_(opening.thread_id == Thread.id, opening.parent_id.is_(None)))
+        # The opening post by the first segment of the post's path (its id): one look-up in
+        # the (thread, path) index, where "the post of the thread with no parent" reads every
+        # post of a long thread, for every post found in it.
+        .join(
+            opening,
+            and_(
+                opening.thread_id == Post.thread_id,
+                opening.path == func.substr(Post.path, 1, PATH_DIGITS),
+                opening.parent_id.is_(None),
+            ),
+        )
         .where(searchable_posts(reader, opening), _not_muted(reader))
         # The authors in a statement of their own, by id, as the thread page does.
         .options(selectinload(Post.author))
