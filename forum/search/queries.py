@@ -4,13 +4,13 @@ best first, as they are shown. Two statements, however many posts match."""
 from dataclasses import dataclass
 
 from markupsafe import Markup
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, or_, select, true
 from sqlalchemy.orm import aliased, selectinload
 
 from ..database import db
-from ..models import PATH_DIGITS, Mute, Post, Thread
+from ..models import Mute, Post, Thread
 from ..policy import searchable_posts
-from .index import search_index
+from .index import SearchIndex, search_index
 from .snippets import Matcher, highlighted, plain_text, snippet
 from .terms import SearchQuery
 
@@ -51,35 +51,46 @@ def _not_muted(reader) -> ColumnElement[bool]:
     )
 
 
+def _opening_of(post) -> tuple:
+    """How a post's opening post is joined (an alias of Post as `post`'s opening)."""
+    return and_(post.thread_id == Post.thread_id, post.parent_id.is_(None))
+
+
+def _ranked(reader, query: SearchQuery, index: SearchIndex, page: int, per_page: int):
+    """The ids and scores of page `page` of the posts found (one more, to tell whether there
+    is a next page): narrow rows, so that ranking thousands of matches sorts numbers, not
+    every match's text."""
+    hits = index.hits(query).subquery("hits")
+    opening = aliased(Post)
+    return (
+        select(Post.id, hits.c.score)
+        .join(hits, hits.c.post_id == Post.id)
+        .join(Thread, Thread.id == Post.thread_id)
+        .join(opening, _opening_of(opening))
+        .where(searchable_posts(reader, opening), _not_muted(reader))
+        .order_by(hits.c.score.desc(), Post.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page + 1)
+        .subquery("ranked")
+    )
+
+
 def search_posts(reader, query: SearchQuery, page: int, per_page: int) -> Results:
     """Page `page` (from 1) of the posts `reader` may see holding every term of `query`, best
     first (the newest first among equals): one statement, and one for their authors."""
     if not query.asks:
         return Results(found=[], page=page, more=False)
     index = search_index(db.session.get_bind().dialect.name)
-    hits = index.hits(query).subquery("hits")
+    ranked = _ranked(reader, query, index, page, per_page)
     opening = aliased(Post)
     rows = db.session.execute(
         select(Post, Thread, opening)
-        .join(hits, hits.c.post_id == Post.id)
+        .join(ranked, ranked.c.id == Post.id)
         .join(Thread, Thread.id == Post.thread_id)
-        # The opening post by the first segment of the post's path (its id): one look-up in
-        # the (thread, path) index, where "the post of the thread with no parent" reads every
-        # post of a long thread, for every post found in it.
-        .join(
-            opening,
-            and_(
-                opening.thread_id == Post.thread_id,
-                opening.path == func.substr(Post.path, 1, PATH_DIGITS),
-                opening.parent_id.is_(None),
-            ),
-        )
-        .where(searchable_posts(reader, opening), _not_muted(reader))
+        .join(opening, _opening_of(opening))
         # The authors in a statement of their own, by id, as the thread page does.
         .options(selectinload(Post.author))
-        .order_by(hits.c.score.desc(), Post.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page + 1)
+        .order_by(ranked.c.score.desc(), Post.id.desc())
     ).all()
     matcher = Matcher(query, index.stemmer)
     return Results(

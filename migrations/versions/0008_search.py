@@ -18,10 +18,13 @@ PostgreSQL: a table of `tsvector` documents with a GIN index (the title weighted
 B, in the English configuration that forum/search/index.py queries with), recomputed by a
 trigger after each change; a post deleted takes its document with it (a foreign key).
 
-Both are filled from the posts already here. The app never writes the index itself: see
+Both are filled from the posts already here. And an index of threads' opening posts: a result
+names its thread's opening post (for its byline), which SQLite otherwise found by reading every
+post of the thread. The app never writes the index itself: see
 forum/search/index.py.
 """
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_search"
@@ -141,6 +144,14 @@ def _run(statements: list[str]) -> None:
 
 
 def upgrade():
+    # Each result's opening post in one look-up (forum.models.Post: ix_post_opening).
+    op.create_index(
+        "ix_post_opening",
+        "post",
+        ["thread_id"],
+        sqlite_where=sa.text("parent_id IS NULL"),
+        postgresql_where=sa.text("parent_id IS NULL"),
+    )
     sqlite = op.get_bind().dialect.name == "sqlite"
     _run(SQLITE_UPGRADE if sqlite else POSTGRESQL_UPGRADE)
 
@@ -148,3 +159,4 @@ def upgrade():
 def downgrade():
     sqlite = op.get_bind().dialect.name == "sqlite"
     _run(SQLITE_DOWNGRADE if sqlite else POSTGRESQL_DOWNGRADE)
+    op.drop_index("ix_post_opening", table_name="post")

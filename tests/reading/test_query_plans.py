@@ -11,6 +11,8 @@ from forum.database import db
 from forum.moderation.queries import posts_waiting_for_moderators
 from forum.moderation.queue import waiting_posts
 from forum.reading.queries import named_posts
+from forum.search.queries import search_posts
+from forum.search.terms import read_query
 
 
 @pytest.fixture
@@ -58,3 +60,13 @@ def test_the_waiting_posts_are_found_through_their_partial_index(plans):
     assert all("ix_post_waiting" in plan for plan in header)
     assert all("SCAN post\n" not in plan + "\n" for plan in header + queue)
     assert any("ix_post_waiting" in plan for plan in queue)
+
+
+def test_a_search_finds_each_results_opening_post_in_its_index(app, plans):
+    """Not by reading every post of its thread, for every post found in a long one."""
+    guest = app.login_manager.anonymous_user()
+
+    (plan,) = plans(lambda: search_posts(guest, read_query("harbour"), 1, 20))
+
+    assert "ix_post_opening (thread_id=?)" in plan
+    assert "SCAN post\n" not in plan + "\n"
