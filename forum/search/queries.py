@@ -4,8 +4,9 @@ best first, as they are shown. Two statements, however many posts match."""
 from dataclasses import dataclass
 
 from markupsafe import Markup
-from sqlalchemy import ColumnElement, and_, exists, or_, select, true
+from sqlalchemy import ColumnElement, Subquery, and_, exists, or_, select, true
 from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm.util import AliasedClass
 
 from ..database import db
 from ..models import Mute, Post, Thread
@@ -51,12 +52,13 @@ def _not_muted(reader) -> ColumnElement[bool]:
     )
 
 
-def _opening_of(post) -> tuple:
-    """How a post's opening post is joined (an alias of Post as `post`'s opening)."""
-    return and_(post.thread_id == Post.thread_id, post.parent_id.is_(None))
+def _opening_of(opening: AliasedClass[Post]) -> ColumnElement[bool]:
+    """`opening` (an alias of Post) joined as the opening post of Post's thread: through
+    ix_post_opening, one look-up per post found."""
+    return and_(opening.thread_id == Post.thread_id, opening.parent_id.is_(None))
 
 
-def _ranked(reader, query: SearchQuery, index: SearchIndex, page: int, per_page: int):
+def _ranked(reader, query: SearchQuery, index: SearchIndex, page: int, per_page: int) -> Subquery:
     """The ids and scores of page `page` of the posts found (one more, to tell whether there
     is a next page): narrow rows, so that ranking thousands of matches sorts numbers, not
     every match's text."""
