@@ -227,7 +227,7 @@ def test_too_many_searches_from_one_client_wait_a_moment(app, client, harbours):
     as_member = member.get(search_url("harbour"))
 
     assert refused.status_code == partial.status_code == as_member.status_code == 429
-    assert refused.headers["Retry-After"] == "60"
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
     assert "Set-Cookie" not in refused.headers
     tree = parse(html_of(refused))
     assert status_text(tree) == (
