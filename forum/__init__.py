@@ -18,11 +18,12 @@ from .notifications.views import bp as notifications
 from .posting.views import bp as posting
 from .reading.views import bp as reading
 from .safety.views import bp as safety
+from .search.views import bp as search
 from .settings.views import bp as settings
 
 FEATURES = [
     reading, feeds, posting, moderation, moderation_public, notifications, accounts, settings,
-    safety, following,
+    safety, following, search,
 ]  # fmt: skip
 
 

@@ -132,6 +132,10 @@ DEFAULTS = {
     # argon2's own default profile (forum.accounts.passwords); tests choose "CHEAPEST".
     "PASSWORD_HASH_PROFILE": "RFC_9106_LOW_MEMORY",
     "THREADS_PER_PAGE": 25,
+    # Search: results a page, and searches per client address (plenty for a person typing, a
+    # request per pause; too few for a program reading the forum through its search).
+    "SEARCH_RESULTS_PER_PAGE": 20,
+    "SEARCH_RATE_LIMIT": "30 per minute",
     # Replies deeper than this (relative to the page) continue on a page of their own.
     "MAX_VISIBLE_DEPTH": 6,
     # A thread with more replies than this shows this many replies to its opening post, each

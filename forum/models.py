@@ -444,6 +444,15 @@ class Post(db.Model):
             sqlite_where=text("awaiting_approval = 1"),
             postgresql_where=text("awaiting_approval"),
         ),
+        # A thread's opening post, found in one look-up for each post that names its thread
+        # (search results): by (thread, path), SQLite read every post of a long thread to find
+        # the one without a parent.
+        Index(
+            "ix_post_opening",
+            "thread_id",
+            sqlite_where=text("parent_id IS NULL"),
+            postgresql_where=text("parent_id IS NULL"),
+        ),
     )
 
     @property

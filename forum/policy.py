@@ -134,6 +134,20 @@ def public_posts(post: type[Post] | AliasedClass[Post] = Post) -> ColumnElement[
     )
 
 
+def searchable_posts(reader, opening: AliasedClass[Post]) -> ColumnElement[bool]:
+    """What a search may find for `reader`: posts standing (never a tombstone's words, not
+    even for staff, who open removed text from its post, not by searching for it), that
+    `reader` may see (`visible_posts`), in a thread not removed whose opening post (`opening`,
+    joined by the caller, as `Thread`) they may see too. For a guest, `public_posts`."""
+    return and_(
+        Post.removed_at.is_(None),
+        Post.deleted_by_author_at.is_(None),
+        Thread.removed_at.is_(None),
+        visible_posts(reader),
+        visible_posts(reader, opening),
+    )
+
+
 # --- doing -------------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ from alembic import context
 from flask import current_app
 
 from forum.database import UTCDateTime, without_time_limits
+from forum.search.index import described_by_the_models, missing_triggers
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -75,7 +76,12 @@ def run_migrations_offline():
 
     """
     url = config.get_main_option("sqlalchemy.url")
-    context.configure(url=url, target_metadata=get_metadata(), literal_binds=True)
+    context.configure(
+        url=url,
+        target_metadata=get_metadata(),
+        literal_binds=True,
+        include_object=described_by_the_models,
+    )
 
     with context.begin_transaction():
         context.run_migrations()
@@ -104,6 +110,8 @@ def run_migrations_online():
         conf_args["process_revision_directives"] = process_revision_directives
     conf_args.setdefault("render_item", render_item)
     conf_args.setdefault("on_version_apply", report_step)
+    # The search index's tables are no model's (forum/search/index.py).
+    conf_args.setdefault("include_object", described_by_the_models)
 
     connectable = get_engine()
 
@@ -114,6 +122,11 @@ def run_migrations_online():
             # foreign keys pointing at it would refuse. Off for the migration (a pragma that
             # must be set outside any transaction, hence on the driver connection), checked after.
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            # And the table copied in is renamed to the old one's name without SQLite checking
+            # (or rewriting) the views and triggers that name it, which would refuse the
+            # rename while the old table is gone: the search index's view and triggers
+            # (0009_search) name `post` and `thread`, and read the new table by that name.
+            connection.connection.driver_connection.execute("PRAGMA legacy_alter_table=ON")
         try:
             context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
             with context.begin_transaction():
@@ -124,9 +137,18 @@ def run_migrations_online():
             if sqlite:
                 driver = connection.connection.driver_connection
                 driver.execute("PRAGMA foreign_keys=ON")
+                driver.execute("PRAGMA legacy_alter_table=OFF")
                 broken = driver.execute("PRAGMA foreign_key_check").fetchall()
                 if broken:
                     raise RuntimeError(f"the migration left broken foreign keys: {broken[:5]}")
+        # A table rebuilt on SQLite loses its triggers: the search index would silently go
+        # stale. Such a migration must create them again, as 0009_search does.
+        lost = missing_triggers(connection)
+        if lost:
+            raise RuntimeError(
+                f"the migration left the search index without its triggers {sorted(lost)}:"
+                " create them again as migration 0009_search does"
+            )
 
 
 if context.is_offline_mode():

@@ -135,6 +135,7 @@ def privacy():
         account_window=limit_window(LOGIN_LIMIT_PER_ACCOUNT),
         recheck_window=limit_window(PASSWORD_RECHECK_LIMIT),
         join_window=limit_window(JOIN_LIMIT_PER_ADDRESS),
+        search_window=limit_window(config["SEARCH_RATE_LIMIT"]),
         remember_for=duration(config["REMEMBER_COOKIE_DURATION"]),
         unused_for=duration(IDLE_LIMIT),
         edit_grace=duration(timedelta(seconds=config["EDIT_GRACE_SECONDS"])),

@@ -1,6 +1,6 @@
 """Every template global and filter, registered here and nowhere else."""
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from flask_login import current_user
 
 from ..bylines import ShownAuthor, shown_author
@@ -42,8 +42,15 @@ def reader_is_staff() -> bool:
 def uses_htmx() -> bool:
     """Whether pages load htmx for this reader: members reply, react and moderate in place;
     a guest's page has nothing htmx would do that a plain link doesn't, so guests never
-    download it (it would be most of a guest's page weight)."""
-    return bool(current_user.is_authenticated)
+    download it (it would be most of a guest's page weight), but for a page that offers it
+    to everyone (`offer_htmx`)."""
+    return bool(current_user.is_authenticated) or g.get("htmx_for_everyone", False)
+
+
+def offer_htmx() -> None:
+    """This page has something htmx does for guests too (search results as they type): it
+    loads htmx whoever reads it."""
+    g.htmx_for_everyone = True
 
 
 def reader_wrote(post: Post) -> bool:

@@ -4,7 +4,7 @@ busy thread loads as fast as a quiet one."""
 from datetime import timedelta
 
 from sqlalchemy import update
-from support.clients import signed_in
+from support.clients import device, signed_in
 from support.content import reply, start_thread, thread_of, thread_url
 from support.members import make_member
 from support.notifications import told_replies
@@ -159,6 +159,8 @@ def test_the_bell_adds_one_query_to_a_members_page_however_much_it_counts(
         db.session.execute(update(User).where(User.id == ids[0]).values(**settings))
         db.session.commit()
 
+    for url in pages:  # read once: the thread's reading place is noted now, not while counting
+        statements_for(client, count_queries, url)
     choose(show_notification_count=False)
     hidden = [len(statements_for(client, count_queries, url)) for url in pages]
     choose(show_notification_count=True)
@@ -254,3 +256,27 @@ def test_my_conversations_cost_the_same_for_a_few_threads_as_for_many(app, count
     assert len(many) == len(few)
     tree = parse(page_html)
     assert len(tree.find_all("li", class_="has-new")) == 2 * app.config["THREADS_PER_PAGE"]
+
+
+def test_a_search_costs_the_same_for_2_posts_found_as_for_a_page_of_them(app, count_queries):
+    """Two statements for a guest (the posts found with their threads, then their authors), as
+    many for a member, whether two posts match or sixty, on the first page or the next."""
+    members = [make_member(name, days_old=30) for name in ("wren", "harbour", "tea")]
+    member = signed_in(app, members[0])
+    quiet = start_thread(title="Lanterns", body="A lighthouse.", author=members[0])
+    reply(quiet, members[1], "Another lighthouse.", anonymous=True)
+    busy = start_thread(title="Harbours", body="A beacon.", author=members[1])
+    replies = grow(busy, 60, members)
+    for post in replies:
+        post.set_body(f"The beacon, number {post.id}.")
+    db.session.commit()
+
+    for client in (device(app), member):
+        few = statements_for(client, count_queries, "/search?q=lighthouse")
+        many = statements_for(client, count_queries, "/search?q=beacon")
+        next_page = statements_for(client, count_queries, "/search?q=beacon&page=2")
+        found = parse(client.get("/search?q=beacon").get_data(as_text=True))
+
+        assert len(found.find_all("article", class_="search-result")) == 20
+        assert len(many) == len(few) == len(next_page)
+    assert len(statements_for(device(app), count_queries, "/search?q=beacon")) == 2

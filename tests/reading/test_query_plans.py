@@ -17,6 +17,8 @@ from forum.moderation.queue import waiting_posts
 from forum.notifications.bell import unread_count
 from forum.notifications.entries import entry_page
 from forum.reading.queries import named_posts
+from forum.search.queries import search_posts
+from forum.search.terms import read_query
 
 
 @pytest.fixture
@@ -73,7 +75,8 @@ def test_a_feed_of_new_threads_reads_threads_newest_first_not_every_post(plans, 
     (plan,) = plans(lambda: newest_threads(30, kind))
 
     assert "SCAN post" not in plan and "TEMP B-TREE" not in plan, plan
-    assert "SEARCH post USING INDEX ix_post_thread_path (thread_id=?)" in plan
+    # By the thread's posts or, since migration 0009, its opening post alone.
+    assert re.search(r"SEARCH post USING INDEX ix_post_(thread_path|opening) \(thread_id=\?", plan)
 
 
 def test_a_threads_feed_reads_that_threads_posts_only(plans):
@@ -99,3 +102,13 @@ def test_the_bell_and_the_notifications_read_one_members_rows_from_their_indexes
     for plan in [bell, *page]:
         assert "SCAN notification\n" not in plan + "\n", plan
         assert "SCAN post\n" not in plan + "\n", plan
+
+
+def test_a_search_finds_each_results_opening_post_in_its_index(app, plans):
+    """Not by reading every post of its thread, for every post found in a long one."""
+    guest = app.login_manager.anonymous_user()
+
+    (plan,) = plans(lambda: search_posts(guest, read_query("harbour"), 1, 20))
+
+    assert "ix_post_opening (thread_id=?)" in plan
+    assert "SCAN post\n" not in plan + "\n"

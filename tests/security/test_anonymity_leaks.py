@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
 from types import SimpleNamespace
+from urllib.parse import quote
 
 import pytest
 from flask import Flask
@@ -122,7 +123,10 @@ SCAN_CONFIG = {
     "THREADS_PER_PAGE": 4,  # listings and profiles page, so their htmx "more" parts are read
     "MAX_VISIBLE_DEPTH": 3,  # deep branches continue on /p/<id> pages
     "EDIT_GRACE_SECONDS": 0,  # every edit shows "edited" and its time
+    "SEARCH_RATE_LIMIT": "100000 per minute",  # every role searches, from one address
 }
+# Searches that find anonymous posts of every kind of author (the twins), and others.
+SEARCHES = ("enough today", "sleep", "music", "helps", "harbour")
 
 
 # --- What the scan records -----------------------------------------------------------------
@@ -570,6 +574,7 @@ def seeds(sample: set[int]) -> list[str]:
     return [
         "/", "/stories", "/stories/unanswered", "/mod", "/mod/log", "/help", "/privacy",
         "/settings", "/settings/export", "/notifications", "/me", "/healthz", f"/u/{LEAVER}",
+        *(f"/search?q={quote(words)}" for words in SEARCHES),
         *(f"/t/{thread}" for thread in threads),
         *(url for post in posts for url in (f"/p/{post}", f"/p/{post}/reply")),
         *(f"/p/{post}/report" for post in sorted(sample)),
@@ -973,6 +978,11 @@ def test_the_scan_covers_the_whole_community(scan: Scan):
         ]
         assert twin_pages, role
         assert all(f'id="p{post}"' in twin_pages[0].body for post in scan.twins.values()), role
+        # Search results are read too: the twins, found by their words.
+        searched = [f for f in scan.by_role(role) if f.url == "/search?q=enough%20today"]
+        shapes = {"page"} if role == "suspended member" else {"page", "partial", "full"}
+        assert {f.variant for f in searched} == shapes, role
+        assert all(f'id="p{post}"' in searched[0].body for post in scan.twins.values()), role
     queue = next(f for f in staff_queue if f.role == "moderator")
     assert all(f'id="report-{post}"' in queue.body for post in scan.twins.values())
     # The member was told of anonymous replies to their posts: the scan read those entries.

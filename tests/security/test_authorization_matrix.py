@@ -300,6 +300,7 @@ EXPECTED: dict[str, Row | dict[str, Row]] = {
     "safety.help": anyone,
     "safety.privacy": anyone,
     "safety.take_care": members_read,
+    "search.search": anyone,
     "static": anyone,
     "vendor.htmx": anyone,
     # Writing

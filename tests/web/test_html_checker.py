@@ -48,6 +48,7 @@ PAGES = {
     "notifications": "/notifications",
     "my-conversations": "/me",
     "moderation-queue": "/mod",
+    "search": "/search?q=not+alone",
     "not-found": "/t/999999-nothing-here",
 }
 # An admin sees the queue with more in it (requests to see who wrote an anonymous post).

@@ -15,7 +15,7 @@ from forum.database import db
 from forum.models import Thread, ThreadKind
 from forum.paths import CHECKOUT, HTMX_DIST
 
-GUEST_PAGES = ["home", "older", "thread", "article", "post", "missing"]
+GUEST_PAGES = ["home", "older", "thread", "article", "post", "search", "missing"]
 ALL_PAGES = [*GUEST_PAGES, "broken", "htmx", "stylesheet", "script", "healthz"]
 NOT_FOUND = [
     "/t/4242",
@@ -70,6 +70,7 @@ def pages(app, broken_route) -> dict[str, str]:
         "thread": thread_url(thread_of(story)),
         "article": thread_url(thread_of(article)),
         "post": f"/p/{answer.id}",
+        "search": "/search?q=story",
         "missing": "/t/4242",
         "broken": broken_route,
         "htmx": f"/vendor/htmx/{app.config['HTMX_VERSION']}/htmx.min.js",
