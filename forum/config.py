@@ -128,6 +128,10 @@ DEFAULTS = {
     "FIRST_DAY_MAX_THREADS": 3,
     "FIRST_DAY_MAX_REPLIES": 10,
     "EDIT_GRACE_SECONDS": 300,
+    # Earlier versions of edited posts, and the text of posts their authors deleted or
+    # moderators removed, are kept for moderators this long; then `forum purge` erases them.
+    # The privacy page says so, from this same setting.
+    "KEPT_FOR_MODERATORS": timedelta(days=30),
     # Quick exit leaves for this everyday page (set QUICK_EXIT_URL to choose another).
     "QUICK_EXIT_URL": "https://www.bbc.com/weather",
     # A new member's posts wait for a moderator until this many of theirs (threads and replies
