@@ -1,5 +1,6 @@
 """The operator's commands: `forum backup`, `forum restore` and `forum purge`."""
 
+import sys
 from pathlib import Path
 
 import click
@@ -59,7 +60,7 @@ def restore_command(path: Path, yes: bool) -> None:
 def _ask(plan: backups.Restore) -> None:
     """Go on only if the operator says so; a BackupError otherwise."""
     what = f"There is a forum in {plan.target} already: restoring replaces all of it."
-    if not click.get_text_stream("stdin").isatty():
+    if not sys.stdin.isatty():
         raise BackupError(f"{what} Run again with --yes to go ahead.")
     if not click.confirm(f"{what} Go ahead?"):
         raise BackupError("Nothing was restored.")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.conninfo import make_conninfo
 from sqlalchemy import URL, Connection, text
 
 from .errors import BackupError
@@ -43,14 +43,17 @@ class ClientConnection:
 
 
 def client_connection(url: URL, connect_timeout: int) -> ClientConnection:
-    libpq_url = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    settings = conninfo_to_dict(libpq_url)
-    password = settings.pop("password", None)
-    settings.setdefault("connect_timeout", connect_timeout)
+    """How PostgreSQL's programs reach the database at `url` (as SQLAlchemy reads it: its query
+    holds libpq's other settings, such as `options`, `sslmode` or `service`)."""
+    settings = {"host": url.host, "port": url.port, "user": url.username}
+    settings |= {"dbname": url.database, "connect_timeout": connect_timeout}
+    for name, value in url.query.items():
+        settings[name] = value if isinstance(value, str) else ",".join(value)
     environment = dict(os.environ)
-    if password is not None:
-        environment["PGPASSWORD"] = str(password)
-    return ClientConnection(make_conninfo(**settings), environment)
+    if url.password is not None:
+        environment["PGPASSWORD"] = str(url.password)
+    given = {name: value for name, value in settings.items() if value is not None}
+    return ClientConnection(make_conninfo(**given), environment)
 
 
 def schema_in_use(connection: Connection) -> str:
