@@ -21,7 +21,7 @@ import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from flask import Flask
-from sqlalchemy import make_url, select, text
+from sqlalchemy import create_engine, make_url, select, text
 from support.apps import build_app
 from support.config import TEST_DATABASE_URL
 from support.content import reply, start_thread, thread_url
@@ -356,10 +356,14 @@ def test_a_restore_into_a_database_in_use_gives_up_and_changes_nothing(
     backup = tmp_path / "forum.backup"
     succeeds(app, "backup", str(backup))
     monkeypatch.setattr(postgresql_backups, "LOCK_TIMEOUT", "200ms")
-    with db.engine.connect() as busy, busy.begin():  # an app server in the middle of a request
-        busy.execute(select(Post.id)).all()
+    app_server = create_engine(db.engine.url)  # not the forum's own: a restore disposes of it
+    try:
+        with app_server.begin() as busy:  # in the middle of a request
+            busy.execute(select(Post.id)).all()
 
-        said = refused(app, "restore", str(backup), "--yes")
+            said = refused(app, "restore", str(backup), "--yes")
+    finally:
+        app_server.dispose()
 
     assert "The database is in use: stop the forum's app servers" in said
     assert "Nothing was changed." in said
