@@ -299,6 +299,11 @@ def test_a_postgresql_server_that_doesnt_answer_is_said_so(app, tmp_path):
 
     assert "The forum's database can't be reached:" in said
     assert "secret" not in said
+    if POSTGRESQL:  # a backup to restore: it is read first, and then the database asked
+        backup = tmp_path / "forum.backup"
+        succeeds(app, "backup", str(backup))
+        said = refused(nobody, "restore", str(backup), "--yes")
+        assert "The forum's database can't be reached:" in said
     with nobody.app_context():
         db.engine.dispose()
 
