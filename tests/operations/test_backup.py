@@ -119,7 +119,7 @@ def refused(forum: Flask, *args: str) -> str:
 
 @pytest.fixture
 def story(app: Flask):
-    """A member's story: its opening post's id and its thread's address."""
+    """A member's story: its opening post's id, its author's id and its address."""
     author = make_member("Wren", days_old=30)
     opening = start_thread(ThreadKind.STORY, "Written while backing up", "It began.", author)
     ids = opening.id, author.id, thread_url(db.session.get(Thread, opening.thread_id))
