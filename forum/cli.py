@@ -13,6 +13,7 @@ from .article import DEFAULT_ARTICLE, ArticleSource, import_article
 from .database import db
 from .demo import seed_demo
 from .models import Role, User
+from .operations.commands import backup_command, purge_command, restore_command
 
 
 @click.command("import-article")
@@ -107,6 +108,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(import_article_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(users)
+    for command in (backup_command, restore_command, purge_command):
+        app.cli.add_command(command)
 
 
 def _create_app() -> Flask:

@@ -157,6 +157,10 @@ DEFAULTS = {
     # before them was written by the client itself. 0: the headers are ignored, and the
     # client's address is the connection's.
     "TRUSTED_PROXIES": 0,
+    # Earlier versions of edited posts, and the text of posts their authors deleted or
+    # moderators removed, are kept for moderators this long; then `forum purge` erases them.
+    # The privacy page says so, from this same setting.
+    "KEPT_FOR_MODERATORS": timedelta(days=30),
     # Quick exit leaves for this everyday page (set QUICK_EXIT_URL to choose another).
     "QUICK_EXIT_URL": "https://www.bbc.com/weather",
     # A new member's posts wait for a moderator until this many of theirs (threads and replies

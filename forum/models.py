@@ -605,6 +605,12 @@ class Post(db.Model):
         """Deleted by its author or removed by moderators: shown, if at all, as a tombstone."""
         return self.deleted_by_author_at is not None or self.removed_at is not None
 
+    @property
+    def removed_text_erased(self) -> bool:
+        """Removed by moderators long enough ago that its text is gone for them too (`forum
+        purge`, after KEPT_FOR_MODERATORS): nothing is left to read or restore."""
+        return self.removed_at is not None and not self.body
+
     def warning_in(self, thread: "Thread") -> str | None:
         """The content warning this post is folded behind: an opening post's is its thread's
         (the same words on the listings), a reply's its own."""

@@ -11,7 +11,7 @@ import secrets
 
 from sqlalchemy import delete, select
 
-from ..database import db, utcnow
+from ..database import db
 from ..models import RecoveryCode, User
 
 CODES_PER_SET = 10
@@ -55,20 +55,21 @@ def are_current(user: User, codes: list[str]) -> bool:
 
 
 def spend_code(user: User, code: str) -> bool:
-    """Use up one of `user`'s codes; False when it isn't one of theirs or was used before."""
+    """Use up one of `user`'s codes; False when it isn't one of theirs or was used before.
+
+    A used code is deleted, not kept: the privacy page says codes are kept until used. One
+    statement finds and deletes it, so the same code sent twice at once opens the account once.
+    """
     if len(normalise(code)) != _GROUP * _GROUPS:
         return False
-    found = db.session.scalar(
-        select(RecoveryCode).where(
+    spent = db.session.execute(
+        delete(RecoveryCode).where(
             RecoveryCode.user_id == user.id,
             RecoveryCode.code_hash == _digest(code),
             RecoveryCode.used_at.is_(None),
         )
     )
-    if found is None:
-        return False
-    found.used_at = utcnow()
-    return True
+    return spent.rowcount == 1
 
 
 def codes_left(user: User) -> int:

@@ -96,6 +96,8 @@ def remove_post(actor: User, post: Post, reason: RemovalReason, note: str = "") 
 
 def restore_post(actor: User, post: Post) -> None:
     check_may_act_on(actor, post.author_id, post)
+    if post.removed_text_erased:
+        raise Refused("This post's text has been erased, so there is nothing left to restore.")
     with post.keeping_count():
         post.removed_at = None
     post.removed_by_id = None

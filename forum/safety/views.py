@@ -139,5 +139,7 @@ def privacy():
         remember_for=duration(config["REMEMBER_COOKIE_DURATION"]),
         unused_for=duration(IDLE_LIMIT),
         edit_grace=duration(timedelta(seconds=config["EDIT_GRACE_SECONDS"])),
+        # `forum purge` erases after this same setting.
+        kept_for=duration(config["KEPT_FOR_MODERATORS"]),
         shared_limits=not config.get("RATELIMIT_STORAGE_URI", "memory://").startswith("memory"),
     )

@@ -8,11 +8,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from support.clients import device, is_logged_in
+from support.clock import move_clock
 from support.forms import csrf_token, log_in
 from support.rows import count, fresh
 
 from forum.accounts import sign_ins
-from forum.database import utcnow
 from forum.models import SignIn
 
 SESSION = "session"
@@ -42,11 +42,7 @@ def log_out(client: FlaskClient):
 def clock(monkeypatch):
     """Move the sign-ins' clock on: `clock(hours=25)` is 25 hours from the real now."""
 
-    def move(**later) -> None:
-        moment = utcnow() + timedelta(**later)
-        monkeypatch.setattr(sign_ins, "utcnow", lambda: moment)
-
-    return move
+    return lambda **later: move_clock(monkeypatch, sign_ins, **later)
 
 
 # --- Logging out ---------------------------------------------------------------------------

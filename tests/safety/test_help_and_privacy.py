@@ -326,6 +326,7 @@ def test_privacy_states_the_retention_the_settings_decide(client):
     assert "joined from each address for 1 day" in text
     assert "for 30 days" in text  # the remember-me cookie, REMEMBER_COOKIE_DURATION
     assert "within 5 minutes of posting" in text  # EDIT_GRACE_SECONDS
+    assert "kept for moderators for 30 days, then erased" in text  # KEPT_FOR_MODERATORS
     assert "never written to the database" in text
     assert "no cookie" in text
     assert "Argon2 hash" in text
@@ -335,11 +336,14 @@ def test_privacy_states_the_retention_the_settings_decide(client):
 def test_privacy_follows_the_settings_when_they_change(app, client):
     app.config["REMEMBER_COOKIE_DURATION"] = timedelta(days=7)
     app.config["EDIT_GRACE_SECONDS"] = 120
+    app.config["KEPT_FOR_MODERATORS"] = timedelta(days=14)
     text = page(client, "/privacy").find("main").text
 
     assert "for 7 days" in text
     assert "30 days" not in text
     assert "within 2 minutes of posting" in text
+    assert "kept for moderators for 14 days, then erased" in text
+    assert "erased 14 days after its removal" in text
 
 
 def test_privacy_is_linked_from_every_page(client):

@@ -7,12 +7,13 @@ pytest-xdist), and each test starts by emptying them and restarting their ids.
 """
 
 import sqlite3
-from contextlib import closing
+from contextlib import closing, suppress
 from functools import cache
 from pathlib import Path
 
 from flask_migrate import upgrade
 from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from forum import create_app
 from forum.config import with_driver
@@ -28,20 +29,50 @@ def migrate(database_uri: str) -> None:
         db.engine.dispose()
 
 
-def postgresql_schema_url(schema: str, durable: bool = False) -> str:
-    """TEST_DATABASE_URL, with every connection's search path set to `schema` alone.
+def postgresql_schema_url(schema: str, database: str | None = None, durable: bool = False) -> str:
+    """TEST_DATABASE_URL (or another `database` on its server), with every connection's search
+    path set to `schema` alone.
 
     Unless `durable`, its commits also don't wait for the server's disk
     (`synchronous_commit=off`): a test's data needn't survive a crash of the server, and what
     other connections see is unchanged.
     """
     options = f"-csearch_path={schema}" + ("" if durable else " -csynchronous_commit=off")
-    url = make_url(with_driver(TEST_DATABASE_URL)).update_query_dict({"options": options})
+    url = make_url(with_driver(TEST_DATABASE_URL))
+    if database:
+        url = url.set(database=database)
+    url = url.update_query_dict({"options": options})
     return url.render_as_string(hide_password=False)
 
 
-def _on_server(*statements: str) -> None:
-    engine = create_engine(with_driver(TEST_DATABASE_URL))
+def second_postgresql_database() -> str:
+    """A database beside TEST_DATABASE_URL's, for restoring backups elsewhere: its name with
+    "_restored" after it, made when missing (by whichever process asks first). Its URL, on
+    this process's schema, made anew, empty (`drop_second_schema` drops it)."""
+    url = make_url(with_driver(TEST_DATABASE_URL))
+    name = f"{url.database}_restored"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            query = text("SELECT 1 FROM pg_database WHERE datname = :name")
+            if connection.scalar(query, {"name": name}) is None:
+                with suppress(ProgrammingError, IntegrityError):  # another process was first
+                    connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    second = postgresql_schema_url(worker_schema(), database=name)
+    drop_second_schema(second, create_again=True)
+    return second
+
+
+def drop_second_schema(url: str, *, create_again: bool = False) -> None:
+    schema = worker_schema()
+    again = [f'CREATE SCHEMA "{schema}"'] if create_again else []
+    _on_server(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE', *again, url=url)
+
+
+def _on_server(*statements: str, url: str = "") -> None:
+    engine = create_engine(url or with_driver(TEST_DATABASE_URL))
     try:
         with engine.begin() as connection:
             for statement in statements:

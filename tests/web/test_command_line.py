@@ -15,7 +15,16 @@ def test_forum_help_lists_the_forums_commands_without_flasks_boilerplate(app: Fl
     result = CliRunner().invoke(command_line(create_app=lambda: app), ["--help"])
 
     assert result.exit_code == 0, result.output
-    for command in ("db", "import-article", "seed-demo", "users", "run"):
+    for command in (
+        "db",
+        "import-article",
+        "seed-demo",
+        "users",
+        "backup",
+        "restore",
+        "purge",
+        "run",
+    ):
         assert f"\n  {command} " in result.output, command
     for noise in ("--env-file", "python-dotenv", "--app", "--version", "module:name"):
         assert noise not in result.output, noise
