@@ -75,7 +75,8 @@ def test_a_reply_to_my_anonymous_story_rings_the_bell_and_leads_to_the_reply(
     opening = anonymous_story()
     errors = record_errors(page)
     sign_in(page, AUTHOR)
-    page.goto(live_server + "/stories")  # another page than the story
+    page.goto(f"{live_server}/p/{opening}")  # the author reads their story once...
+    page.goto(live_server + "/stories")  # ...and is on another page when the reply comes
     expect(bell(page)).to_have_accessible_name("Notifications")
     if javascript:
         mark_page(page)
@@ -100,6 +101,7 @@ def test_a_reply_to_my_anonymous_story_rings_the_bell_and_leads_to_the_reply(
     landed = page.locator(f"#p{reply_id}")
     expect(landed).to_contain_text("You're not alone.")
     expect(landed).to_be_in_viewport()
+    expect(landed.locator(".tag.new")).to_have_text("New")  # new since the author's visit
     assert errors == []
 
 
