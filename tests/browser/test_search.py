@@ -33,6 +33,10 @@ def test_results_come_as_a_guest_types_and_back_returns_to_them(
 
     page.goto(live_server + "/")
     page.get_by_role("navigation", name="Site").get_by_role("link", name="Search").click()
+    # Typed once htmx has taken the page in hand: keys pressed before it loads (a busy
+    # machine) would type into a plain form, which waits for Enter.
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => typeof window.htmx !== 'undefined'")
     page.get_by_label("Words to find in posts and titles").press_sequentially("harbo")
 
     status = page.locator("#search-status")
