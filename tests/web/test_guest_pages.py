@@ -7,11 +7,19 @@ from contextlib import contextmanager
 import pytest
 from flask import Flask, template_rendered
 from support.clients import PARTIAL
+from support.clock import move_clock
 from support.forms import send_reply
 from support.moderation import Community, community
 
-from forum.web import guest_pages
+from forum.web import conditional, guest_pages
 from forum.web.guest_pages import PageShelf
+
+
+@pytest.fixture(autouse=True)
+def validators_hold_still(monkeypatch) -> None:
+    """The validators' clock stands still: a page's relative moments are worded by the minute,
+    and two requests either side of a minute's turn would otherwise differ for no change."""
+    move_clock(monkeypatch, conditional)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import pytest
 from flask import template_rendered
 from sqlalchemy import select, update
 from support.clients import PARTIAL, device
+from support.clock import move_clock
 from support.content import start_thread
 from support.forms import confirm, fill, send_reply, settings_post
 from support.members import PASSWORD, make_member
@@ -20,6 +21,13 @@ from support.pages import page, writing_form
 from forum.database import db, utcnow
 from forum.models import Post, Reaction, ReactionKind, Thread, ThreadKind
 from forum.web import conditional
+
+
+@pytest.fixture(autouse=True)
+def validators_hold_still(monkeypatch) -> None:
+    """The validators' clock stands still: a page's relative moments are worded by the minute,
+    and two requests either side of a minute's turn would otherwise differ for no change."""
+    move_clock(monkeypatch, conditional)
 
 
 @pytest.fixture
