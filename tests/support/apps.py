@@ -9,7 +9,10 @@ empties it; see databases.py). A test that changes the app itself, by adding a r
 marked `own_app` and gets one built for it alone, on the same database.
 """
 
-from flask import Flask
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask, template_rendered
 
 from forum import create_app
 from forum.extensions import limiter
@@ -55,3 +58,18 @@ class ReusedApp:
 
 def routes(app: Flask) -> set[str]:
     return {rule.rule for rule in app.url_map.iter_rules()}
+
+
+@contextmanager
+def renders(app: Flask) -> Iterator[list[str]]:
+    """`with renders(app) as rendered:` the names of the templates rendered inside the block."""
+    rendered: list[str] = []
+
+    def record(sender, template, context, **extra) -> None:
+        rendered.append(template.name)
+
+    template_rendered.connect(record, app)
+    try:
+        yield rendered
+    finally:
+        template_rendered.disconnect(record, app)

@@ -6,6 +6,7 @@ from types import ModuleType
 import pytest
 
 from forum.database import utcnow
+from forum.web import conditional
 
 
 def move_clock(monkeypatch: pytest.MonkeyPatch, module: ModuleType, **later: float) -> None:
@@ -13,3 +14,11 @@ def move_clock(monkeypatch: pytest.MonkeyPatch, module: ModuleType, **later: flo
     rest of the test."""
     moment = utcnow() + timedelta(**later)
     monkeypatch.setattr(module, "utcnow", lambda: moment)
+
+
+@pytest.fixture
+def validators_hold_still(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Guests' page validators read a clock that stands still: a page's relative moments are
+    worded by the minute, and two requests either side of a minute's turn would otherwise
+    differ for no change (forum.web.conditional)."""
+    move_clock(monkeypatch, conditional)

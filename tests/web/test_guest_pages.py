@@ -2,44 +2,23 @@
 gets the same bytes without a render, until anything the page shows changes; a member's page
 is never kept, and never handed to a guest."""
 
-from contextlib import contextmanager
-
 import pytest
-from flask import Flask, template_rendered
+from flask import Flask
+from support.apps import renders
 from support.clients import PARTIAL
-from support.clock import move_clock
+from support.clock import validators_hold_still  # noqa: F401 (a fixture)
 from support.forms import send_reply
 from support.moderation import Community, community
 
-from forum.web import conditional, guest_pages
+from forum.web import guest_pages
 from forum.web.guest_pages import PageShelf
 
-
-@pytest.fixture(autouse=True)
-def validators_hold_still(monkeypatch) -> None:
-    """The validators' clock stands still: a page's relative moments are worded by the minute,
-    and two requests either side of a minute's turn would otherwise differ for no change."""
-    move_clock(monkeypatch, conditional)
+pytestmark = pytest.mark.usefixtures("validators_hold_still")
 
 
 @pytest.fixture
 def town(app) -> Community:
     return community(app)
-
-
-@contextmanager
-def renders(app: Flask):
-    """`with renders(app) as rendered:` the templates rendered inside the block."""
-    rendered: list[str] = []
-
-    def record(sender, template, context, **extra) -> None:
-        rendered.append(template.name)
-
-    template_rendered.connect(record, app)
-    try:
-        yield rendered
-    finally:
-        template_rendered.disconnect(record, app)
 
 
 def test_the_next_guest_gets_the_page_without_a_render(app, town):

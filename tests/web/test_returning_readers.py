@@ -8,10 +8,10 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from flask import template_rendered
 from sqlalchemy import select, update
+from support.apps import renders
 from support.clients import PARTIAL, device
-from support.clock import move_clock
+from support.clock import validators_hold_still  # noqa: F401 (a fixture)
 from support.content import start_thread
 from support.forms import confirm, fill, send_reply, settings_post
 from support.members import PASSWORD, make_member
@@ -22,12 +22,7 @@ from forum.database import db, utcnow
 from forum.models import Post, Reaction, ReactionKind, Thread, ThreadKind
 from forum.web import conditional
 
-
-@pytest.fixture(autouse=True)
-def validators_hold_still(monkeypatch) -> None:
-    """The validators' clock stands still: a page's relative moments are worded by the minute,
-    and two requests either side of a minute's turn would otherwise differ for no change."""
-    move_clock(monkeypatch, conditional)
+pytestmark = pytest.mark.usefixtures("validators_hold_still")
 
 
 @pytest.fixture
@@ -88,23 +83,16 @@ def test_a_guests_current_copy_gets_304_without_a_body(town, client, which):
 
 def test_a_304_is_decided_without_rendering_and_with_few_queries(app, town, client, count_queries):
     """The thread's row (which any answer reads first) and the site's counters: no page."""
-    rendered = []
-
-    def record(sender, template, context, **extra) -> None:
-        rendered.append(template.name)
-
-    template_rendered.connect(record, app)
     for url, most in ((thread_page(town), 2), ("/", 1)):
         app.extensions["guest_pages"].clear()  # the first view renders, here
-        etag = copy_of(client, url)
+        with renders(app) as rendered:
+            etag = copy_of(client, url)
         assert rendered, "the first view renders the page"
-        rendered.clear()
-        with count_queries() as statements:
+        with renders(app) as rendered, count_queries() as statements:
             assert current(client, url, etag)
         queries = [s for s in statements if s.split()[0] not in ("BEGIN", "COMMIT", "ROLLBACK")]
         assert rendered == [], url
         assert len(queries) <= most, (url, queries)
-    template_rendered.disconnect(record, app)
 
 
 def test_a_page_and_its_htmx_part_are_told_apart(town, client):
