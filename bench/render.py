@@ -38,9 +38,11 @@ def main() -> None:
 
     app = create_app()
     app.config.update(RATELIMIT_ENABLED=False, SESSION_COOKIE_SECURE=False)
-    # Every page rendered: a guest's page kept from the round before (forum.web.guest_pages)
-    # would time a look-up, not the forum's rendering.
+    # Every page rendered: a guest's page or a member's replies kept from the round before
+    # (forum.web.guest_pages, forum.reading.kept_replies) would time a look-up, not the
+    # forum's rendering.
     app.extensions.pop("guest_pages", None)
+    app.extensions.pop("member_replies", None)
     data = describe(app)
     clients = signed_in_clients(app, data)
     if args.save:  # pages compared across versions say "3 hours ago" at the same moment

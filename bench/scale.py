@@ -2,8 +2,9 @@
 profile, as a guest and as a member, on a small and a big database built by dataset.py, side by
 side, with the big one's time as a multiple of the small one's (the goal: within 1.5x).
 
-Each page is rendered every time (guests' kept pages, forum.web.guest_pages, are switched off:
-a kept page costs the same on any database and would say nothing about scale). In-process,
+Each page is rendered every time (guests' kept pages and members' kept replies,
+forum.web.guest_pages and forum.reading.kept_replies, are switched off: a kept page costs the
+same on any database and would say nothing about scale). In-process,
 through Flask's test client; the rounds alternate between the two databases, so that whatever
 else the machine does hits both alike; medians of ROUNDS.
 
@@ -43,6 +44,7 @@ def forum_pages(database_url: str) -> tuple[dict, int]:
     app = create_app()
     app.config.update(RATELIMIT_ENABLED=False, SESSION_COOKIE_SECURE=False)
     app.extensions.pop("guest_pages", None)
+    app.extensions.pop("member_replies", None)
     data = describe(app)
     clients = signed_in_clients(app, data)
     addresses = {

@@ -166,6 +166,7 @@ def in_process(database_url: str, pseudonym: str, long_thread: str, nested_threa
     app = create_app()
     app.config.update(REPLY_INTERVAL_SECONDS=0, FIRST_DAY_MAX_REPLIES=10**9)
     app.extensions.pop("guest_pages", None)  # the page rendered each time
+    app.extensions.pop("member_replies", None)
     guest = app.test_client()
     timings = []
     for _ in range(30):
@@ -232,10 +233,11 @@ def main() -> None:
             "hello": Server("hello", "ceilings:hello()", {}, BENCH),
             "rows": Server("rows", "ceilings:rows()", {"CEILING_DATABASE": str(rows)}, BENCH),
             "forum": Server("forum", "forum:create_app()", forum_env, ROOT, ready="/healthz"),
-            # The same forum rendering every guest's page (no kept pages): what a page costs
-            # the first time after a change.
+            # The same forum rendering every page (no guests' pages or members' replies
+            # kept): what a page costs the first time after a change.
             "rendering": Server(
-                "rendering", "forum:create_app()", {**forum_env, "GUEST_PAGES_KEPT_BYTES": "0"},
+                "rendering", "forum:create_app()",
+                {**forum_env, "GUEST_PAGES_KEPT_BYTES": "0", "MEMBER_REPLIES_KEPT_BYTES": "0"},
                 ROOT, ready="/healthz",
             ),
         }  # fmt: skip
@@ -252,6 +254,12 @@ def main() -> None:
             ),
             Target(
                 "thread, 200 nested replies (member)", servers["forum"], data.nested_thread, cookie
+            ),
+            Target(
+                "thread, 200 nested replies (member, rendered each time)",
+                servers["rendering"],
+                data.nested_thread,
+                cookie,
             ),
             Target("thread, 1,000 replies (guest)", servers["forum"], data.long_thread),
             Target("stories (guest)", servers["forum"], "/stories"),

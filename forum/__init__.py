@@ -16,6 +16,7 @@ from .moderation.views import bp as moderation
 from .moderation.views import public as moderation_public
 from .notifications.views import bp as notifications
 from .posting.views import bp as posting
+from .reading import kept_replies
 from .reading.views import bp as reading
 from .safety.views import bp as safety
 from .search.views import bp as search
@@ -68,6 +69,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # What guests see, noted at every write, for their pages' validators (forum.web.conditional).
     changes.track_changes()
     web.init_app(app)
+    kept_replies.init_app(app)
     for blueprint in FEATURES:
         app.register_blueprint(blueprint)
     cli.init_app(app)

@@ -88,6 +88,10 @@ def from_environment(instance_path: Path) -> dict:
         "GUEST_PAGES_KEPT_BYTES": int(
             os.environ.get("GUEST_PAGES_KEPT_BYTES", DEFAULTS["GUEST_PAGES_KEPT_BYTES"])
         ),
+        # And members' replies (forum.reading.kept_replies).
+        "MEMBER_REPLIES_KEPT_BYTES": int(
+            os.environ.get("MEMBER_REPLIES_KEPT_BYTES", DEFAULTS["MEMBER_REPLIES_KEPT_BYTES"])
+        ),
     }
 
 
@@ -116,6 +120,9 @@ DEFAULTS = {
     # Guests' pages kept rendered in each worker's memory, up to this many bytes
     # (forum.web.guest_pages; 0 keeps none): a 200-reply thread's page is about 110 KB.
     "GUEST_PAGES_KEPT_BYTES": 4 * 1024 * 1024,
+    # Members' replies kept rendered (forum.reading.kept_replies; 0 keeps none): a page of a
+    # 200-reply thread's replies is about 200 KB for each member whose own things on it differ.
+    "MEMBER_REPLIES_KEPT_BYTES": 4 * 1024 * 1024,
     "COMPRESS_STREAMS": False,
     # When Redis can't be reached, logging in and joining keep working: each process counts
     # the same limits in its own memory (flask-limiter checks Redis again now and then, and

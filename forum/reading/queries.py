@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import Select, and_, func, or_, select, tuple_
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 from werkzeug.local import LocalProxy
 
 from ..database import db, utcnow
@@ -322,8 +322,11 @@ class ThreadView:
 
 
 def opening_post(thread: Thread) -> Post:
+    """The thread's opening post, with its author (its byline names them): one query."""
     return db.session.scalars(
-        select(Post).where(Post.thread_id == thread.id, Post.parent_id.is_(None))
+        select(Post)
+        .options(joinedload(Post.author))
+        .where(Post.thread_id == thread.id, Post.parent_id.is_(None))
     ).one()
 
 

@@ -1,10 +1,13 @@
 """What guests and members read: the home listing, stories, threads, a post in context and a
 member's public profile."""
 
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import TypeVar
 
 from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from jinja2_fragments.flask import render_block
 
 from ..accounts.members import find_member
 from ..database import database_answers
@@ -19,6 +22,7 @@ from ..web.forms import ConfirmForm
 from ..web.pagination import before_id_or_404, cursor_or_404, start_id_or_404
 from ..web.partials import render_page, wants_partial
 from ..web.urls import pages_replies, post_url, thread_url
+from .kept_replies import Outline, keeping
 from .queries import (
     ancestors,
     children_by_parent,
@@ -34,6 +38,8 @@ from .queries import (
 )
 
 bp = Blueprint("reading", __name__)
+P = TypeVar("P")
+THREAD_PAGE = "reading/thread.html"
 
 
 @bp.get("/")
@@ -76,50 +82,64 @@ def thread(thread_id: int, slug: str | None = None):
     thread = readable_thread(thread_id)
     # A guest whose copy is current hears so before anything else is read (on the one address
     # a page is served at: any other redirects there, or is a 404, as below).
-    if slug == thread.slug and (not_modified := thread_unchanged(thread)) is not None:
+    canonical = slug == thread.slug
+    if canonical and (not_modified := thread_unchanged(thread)) is not None:
         return not_modified
     start = start_id_or_404()
     per_page = current_app.config["REPLIES_PER_PAGE"]
-    page = thread_page(
-        thread, current_user, start, per_page if start or pages_replies(thread) else None
-    )
-    if start is not None and (len(page.posts) < 2 or page.posts[1].id != start):
-        abort(404)  # not a reply to the opening post, or not one this reader may see
-    children = children_by_parent(page.posts)
-    if None not in children:  # the opening post waits for approval, and not for this reader
-        abort(404)
-    if slug != thread.slug:
-        # One address per thread; an old or missing slug still finds it (once the reader may
-        # see the thread: the address carries its title).
-        page_start = {"from": start} if start else {}
-        return redirect(
-            url_for(".thread", thread_id=thread.id, slug=thread.slug, **page_start), 301
-        )
-    opening = children[None][0]
+    limit = per_page if start or pages_replies(thread) else None
+    waiting = replies_waiting(thread, current_user)
     place = place_in(current_user, thread)
     since = visit_start(current_user, thread, place)
-    shown = shown_posts(page.posts, opening)
+    kept = keeping(thread, current_user, start, limit, waiting) if canonical else None
+    found = kept.find(thread, since) if kept is not None else None
+    if found is not None:
+        outline, opening, view, replies = found
+        children = None
+    else:
+        page = thread_page(thread, current_user, start, limit)
+        if start is not None and (len(page.posts) < 2 or page.posts[1].id != start):
+            abort(404)  # not a reply to the opening post, or not one this reader may see
+        children = children_by_parent(page.posts)
+        if None not in children:  # the opening post waits for approval, and not for this reader
+            abort(404)
+        if not canonical:
+            # One address per thread; an old or missing slug still finds it (once the reader
+            # may see the thread: the address carries its title).
+            page_start = {"from": start} if start else {}
+            return redirect(
+                url_for(".thread", thread_id=thread.id, slug=thread.slug, **page_start), 301
+            )
+        opening = children[None][0]
+        outline = Outline.of(page.posts, page.next_start, opening, children)
+        view = thread_view(thread, page.posts, current_user, opening, since)
+        replies = None
+    shown = shown_posts(outline.posts, opening)
     # htmx asks for the next replies alone; any other part of the page, for the whole.
     block = "reply_page" if start else "content"
     # The link to the first new reply heads the page: the next replies alone need none.
     new = None if start and wants_partial() else new_replies(thread, current_user, since)
-    answer = render_page(
-        "reading/thread.html",
-        block,
+    context = dict(
         thread=thread,
         opening=opening,
         children=children,
+        has_replies=outline.has_replies,
         start=start,
-        next_start=page.next_start,
+        next_start=outline.next_start,
         # The first reply htmx brought in takes the focus from the link that asked for it.
         focus_first=start is not None and wants_partial(),
-        view=thread_view(thread, page.posts, current_user, opening, since),
-        waiting=replies_waiting(thread, current_user),
+        view=view,
+        waiting=waiting,
         since=since,
         following=bool(place and place.following),
         first_new=new and first_new_address(new, shown, thread, since),
         new_count=new.count if new else 0,
     )
+    if replies is None and kept is not None and not opening.awaiting_approval:
+        # Rendered for this member, and kept for the next with the same things on the page.
+        rendered = render_block(THREAD_PAGE, "reply_page", **context)
+        replies = kept.keep(outline, view, since, rendered)
+    answer = render_page(THREAD_PAGE, block, replies=replies, **context)
     note_read(current_user, place, thread.id, shown)
     return answer
 
@@ -152,14 +172,15 @@ def post_in_context(post_id: int):
     return answer
 
 
-def shown_posts(posts: list[Post], top: Post) -> list[Post]:
+def shown_posts(posts: Sequence[P], top: Post) -> list[P]:
     """Of `posts`, loaded for a page under `top`, those it shows: branches deeper than
-    MAX_VISIBLE_DEPTH below `top` continue on pages of their own."""
+    MAX_VISIBLE_DEPTH below `top` continue on pages of their own. (Posts, or what a kept page
+    knows of them, forum.reading.kept_replies.Shown.)"""
     deepest = top.depth + current_app.config["MAX_VISIBLE_DEPTH"]
     return [post for post in posts if post.depth <= deepest]
 
 
-def first_new_address(new: NewReplies, shown: list[Post], thread: Thread, since: int) -> str:
+def first_new_address(new: NewReplies, shown: Sequence, thread: Thread, since: int) -> str:
     """Where "Jump to the first new reply" goes: to it on this page, or to the page that shows
     it, carrying where the visit began (`since`) so that it is still marked there."""
     if any(post.id == new.first.id for post in shown):

@@ -141,19 +141,26 @@ def with_validator(response: Response, etag: str) -> Response:
     return response
 
 
+def _thread_shows(thread: Thread, *page: object) -> tuple[object, ...]:
+    """What a thread's pages (the thread, a post in context; `page` names another, its feed)
+    show that can change: its own last change, and changes that show on every thread (a
+    byline)."""
+    return ("thread", thread.id, *page, thread.changed_at, site_marks(db.session).everywhere)
+
+
 def thread_unchanged(thread: Thread, *page: object, relative_times: bool = True) -> Response | None:
-    """A thread's pages (the thread, a post in context; `page` names another, its feed):
-    its own last change, and changes that show on every thread (a byline)."""
-    marks = site_marks(db.session)
+    """`unchanged`, for a thread's pages."""
+    if not reading_as_guest():
+        return None
     return unchanged(
-        "thread",
-        thread.id,
-        *page,
-        thread.changed_at,
-        marks.everywhere,
-        newest=thread.changed_at,
-        relative_times=relative_times,
+        *_thread_shows(thread, *page), newest=thread.changed_at, relative_times=relative_times
     )
+
+
+def thread_validator(thread: Thread) -> str:
+    """The validator of the thread's page as a guest would read it now: what its replies show
+    to anyone (forum.reading.kept_replies keeps members' replies under it)."""
+    return validator(*_thread_shows(thread), newest=thread.changed_at)
 
 
 def site_unchanged(*page: object, relative_times: bool = True) -> Response | None:

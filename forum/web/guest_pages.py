@@ -11,6 +11,7 @@ it gets a fresh render. A member's page is never kept: it shows them their own t
 
 import threading
 from collections import OrderedDict
+from collections.abc import Hashable
 
 from flask import Flask, current_app, request
 
@@ -20,37 +21,39 @@ Kept = tuple[str, bytes]
 
 
 class PageShelf:
-    """Rendered pages by (validator, address), least recently read first out, within a budget
-    of bytes. Shared by the threads of one worker."""
+    """Rendered pages (or parts of pages) by key, least recently read first out, within a
+    budget of bytes. Shared by the threads of one worker."""
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
         self.size = 0
-        self._pages: OrderedDict[Key, Kept] = OrderedDict()
+        self._pages: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Key) -> Kept | None:
+    def get(self, key: Hashable) -> object | None:
         with self._lock:
-            page = self._pages.get(key)
-            if page is not None:
-                self._pages.move_to_end(key)
-            return page
+            kept = self._pages.get(key)
+            if kept is None:
+                return None
+            self._pages.move_to_end(key)
+            return kept[0]
 
     def clear(self) -> None:
         with self._lock:
             self._pages.clear()
             self.size = 0
 
-    def put(self, key: Key, page: Kept) -> None:
-        if len(page[1]) > self.budget // 4:  # one page never pushes out most of the others
+    def put(self, key: Hashable, page: object, size: int) -> None:
+        """Keep `page` under `key`: `size`, about the bytes it holds."""
+        if size > self.budget // 4:  # one page never pushes out most of the others
             return
         with self._lock:
             old = self._pages.pop(key, None)
-            self.size += len(page[1]) - (len(old[1]) if old is not None else 0)
-            self._pages[key] = page
+            self.size += size - (old[1] if old is not None else 0)
+            self._pages[key] = (page, size)
             while self.size > self.budget:
-                _, dropped = self._pages.popitem(last=False)
-                self.size -= len(dropped[1])
+                _, (_, dropped) = self._pages.popitem(last=False)
+                self.size -= dropped
 
 
 def _shelf() -> PageShelf | None:
@@ -76,7 +79,7 @@ def kept_page(etag: str) -> Kept | None:
 def keep_page(etag: str, content_type: str, body: bytes) -> None:
     shelf = _shelf()
     if shelf is not None and request.method == "GET":
-        shelf.put(_key(etag), (content_type, body))
+        shelf.put(_key(etag), (content_type, body), len(body))
 
 
 def init_app(app: Flask) -> None:

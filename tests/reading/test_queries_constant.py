@@ -20,9 +20,11 @@ def statements_for(client, count_queries, url: str) -> list[str]:
     """The SQL a request for `url` runs, starting from a clean session as a real request does
     (the test's session would otherwise answer some lookups from memory). The transaction's
     own BEGIN, which SQLite is sent and PostgreSQL isn't, is not a query. The page is rendered:
-    a guest's page kept from an earlier request (forum.web.guest_pages) would cost less."""
+    a guest's page or a member's replies kept from an earlier request (forum.web.guest_pages,
+    forum.reading.kept_replies) would cost less."""
     db.session.remove()
     client.application.extensions["guest_pages"].clear()
+    client.application.extensions["member_replies"].clear()
     with count_queries() as statements:
         response = client.get(url)
     assert response.status_code == 200, url

@@ -45,8 +45,10 @@ class ReusedApp:
     def as_built(self) -> Flask:
         self.app.config.clear()
         self.app.config.update(self.config)
-        # Pages kept for guests were rendered from an earlier test's database.
+        # Pages kept for guests, and replies for members, were rendered from an earlier
+        # test's database.
         self.app.extensions["guest_pages"].clear()
+        self.app.extensions["member_replies"].clear()
         return self.app
 
     def check_unchanged(self) -> None:

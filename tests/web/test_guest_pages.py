@@ -91,18 +91,17 @@ def test_each_address_and_shape_is_kept_apart(app, town):
 def test_the_shelf_keeps_the_least_recently_read_within_its_budget():
     shelf = PageShelf(budget=400)
     page = ("text/html; charset=utf-8", b"x" * 100)
-    shelf.put(("a", "/1"), page)
-    shelf.put(("a", "/2"), page)
-    shelf.put(("a", "/3"), page)
-    assert shelf.get(("a", "/1")) is not None  # read again: now the most recent
-    shelf.put(("a", "/4"), page)
-    shelf.put(("a", "/5"), page)
+    shelf.put(("a", "/1"), page, 100)
+    shelf.put(("a", "/2"), page, 100)
+    shelf.put(("a", "/3"), page, 100)
+    assert shelf.get(("a", "/1")) == page  # read again: now the most recent
+    shelf.put(("a", "/4"), page, 100)
+    shelf.put(("a", "/5"), page, 100)
     assert shelf.get(("a", "/2")) is None
-    assert shelf.get(("a", "/1")) is not None
+    assert shelf.get(("a", "/1")) == page
     assert shelf.size <= 400
-    shelf.put(
-        ("a", "/big"), ("text/html", b"x" * 101)
-    )  # more than a quarter of the budget: not kept
+    # More than a quarter of the budget: not kept.
+    shelf.put(("a", "/big"), ("text/html", b"x" * 101), 101)
     assert shelf.get(("a", "/big")) is None
 
 
