@@ -2,11 +2,14 @@
 posts and reaction buttons it holds, and, with --lighthouse, Lighthouse's mobile performance
 score for it.
 
-Builds the dataset of bench/pages.py (REPLIES replies in a bushy tree up to 8 deep), serves it
-with gunicorn on 127.0.0.1, and reads the thread's first page.
+Builds the bench dataset (bench/dataset.py: POSTS posts, among them a story with 1,000 replies)
+in a throwaway SQLite file, serves it with gunicorn on 127.0.0.1, and reads that story's first
+page. Lighthouse scores it RUNS times for each reader and prints the medians: its score drops
+when other work holds the CPU.
 
-    .venv/bin/python bench/long_thread.py [--replies 1000]
-        [--lighthouse /tmp/lh/node_modules/.bin/lighthouse]
+    npm install --prefix /tmp/lh lighthouse
+    .venv/bin/python bench/long_thread.py [--posts 20000]
+        [--lighthouse /tmp/lh/node_modules/.bin/lighthouse] [--runs 3] [--reports FOLDER]
 
 Only loopback is ever contacted.
 """
@@ -15,6 +18,7 @@ import argparse
 import gzip
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,14 +26,22 @@ import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 
-from pages import build_dataset
+from dataset import SECRET_KEY, build
 from serving import serving
+from speed import member_cookie
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SECRET_KEY = "long thread bench"
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage"
+# The metrics the performance score is made of, by their audits.
+METRICS = {
+    "FCP": "first-contentful-paint",
+    "LCP": "largest-contentful-paint",
+    "TBT": "total-blocking-time",
+    "CLS": "cumulative-layout-shift",
+    "SI": "speed-index",
+}
 
 
 class Census(HTMLParser):
@@ -48,87 +60,78 @@ class Census(HTMLParser):
             self.reaction_buttons += 1
 
 
-def member_cookie() -> str:
-    """A session cookie for a member who didn't write the thread."""
-    from forum import create_app
-    from forum.accounts import sign_ins
-    from forum.database import db
-    from forum.models import User
-
-    app = create_app()
-    with app.app_context():
-        member = User(pseudonym="reader", pseudonym_key="reader", password_hash="x")
-        member.recovery_codes_confirmed = True
-        db.session.add(member)
-        db.session.flush()
-        token = sign_ins.begin(member, user_agent="bench", remember=False)
-        db.session.commit()
-        value = app.session_interface.get_signing_serializer(app).dumps(
-            {"_user_id": token, "_fresh": True}
-        )
-        cookie = f"{app.config['SESSION_COOKIE_NAME']}={value}"
-        db.engine.dispose()
-    return cookie
-
-
 def fetch(url: str, cookie: str | None) -> bytes:
     request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
     with urllib.request.urlopen(request, timeout=30) as response:
         return response.read()
 
 
-def performance(binary: str, url: str, report: Path) -> int:
-    """Lighthouse's performance score (its default: a mid-range phone on a slow 4G link)."""
+def performance(binary: str, url: str, cookie: str | None, report: Path) -> dict[str, float]:
+    """Lighthouse's performance score (its default: a mid-range phone on a slow 4G link), its
+    metrics (ms; CLS as it is) and the bytes transferred."""
     command = [
         binary, url, "--quiet", "--output=json", f"--output-path={report}",
         "--only-categories=performance", f"--chrome-flags={CHROME_FLAGS}",
     ]  # fmt: skip
+    if cookie:
+        command.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
     env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
     subprocess.run(command, check=True, env=env, timeout=300)
     result = json.loads(report.read_text())
     audits = result["audits"]
-    score = round(result["categories"]["performance"]["score"] * 100)
-    shown = ", ".join(
-        f"{name} {audits[audit]['displayValue']}"
-        for name, audit in (
-            ("FCP", "first-contentful-paint"),
-            ("LCP", "largest-contentful-paint"),
-            ("TBT", "total-blocking-time"),
-            ("CLS", "cumulative-layout-shift"),
-        )
+    return {
+        "score": round(result["categories"]["performance"]["score"] * 100),
+        **{name: audits[audit]["numericValue"] for name, audit in METRICS.items()},
+        "bytes": audits["total-byte-weight"]["numericValue"],
+    }
+
+
+def shown(figures: dict[str, float]) -> str:
+    metrics = ", ".join(
+        f"{name} {figures[name]:.3f}" if name == "CLS" else f"{name} {figures[name]:,.0f} ms"
+        for name in METRICS
     )
-    transfer = audits["total-byte-weight"]["numericValue"]
-    print(f"lighthouse mobile: performance {score}, {shown}, transferred {transfer:.0f} B")
-    return score
+    return f"performance {figures['score']:.0f}, {metrics}, transferred {figures['bytes']:,.0f} B"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--replies", type=int, default=1000)
+    parser.add_argument("--posts", type=int, default=20_000, help="size of the bench dataset")
     parser.add_argument("--lighthouse", help="the lighthouse command, to score performance")
-    parser.add_argument("--report", type=Path, help="where to keep Lighthouse's JSON report")
+    parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per reader (3)")
+    parser.add_argument("--reports", type=Path, help="a folder to keep Lighthouse's JSON reports")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
         database = Path(folder) / "bench.db"
-        os.environ["SECRET_KEY"] = SECRET_KEY
-        thread_path = build_dataset(database, 10, args.replies)
-        cookie = member_cookie()
+        data = build(f"sqlite:///{database}", args.posts)
+        readers = {"guest": None, "member": member_cookie(data.database_url, data.reader)}
+        reports = (args.reports or Path(folder)).resolve()
+        reports.mkdir(parents=True, exist_ok=True)
         with serving(database, SECRET_KEY) as base:
-            print(f"one thread with {args.replies} replies: {thread_path}")
+            url = base + data.long_thread
+            print(f"{data.posts:,} posts; the story with 1,000 replies: {data.long_thread}")
             print(
                 f"{'reader':<9}{'html B':>9}{'gz B':>8}{'elements':>10}{'posts':>7}{'buttons':>9}"
             )
-            for reader, reader_cookie in (("guest", None), ("member", cookie)):
-                body = fetch(base + thread_path, reader_cookie)
+            for reader, cookie in readers.items():
+                body = fetch(url, cookie)
                 census = Census()
                 census.feed(body.decode())
                 gz = len(gzip.compress(body))
                 print(f"{reader:<9}{len(body):>9}{gz:>8}{census.elements:>10}"
                       f"{census.posts:>7}{census.reaction_buttons:>9}")  # fmt: skip
-            if args.lighthouse:
-                report = args.report or Path(folder) / "report.json"
-                performance(args.lighthouse, base + thread_path, report.resolve())
+            if not args.lighthouse:
+                return
+            print("Lighthouse, mobile:")
+            for reader, cookie in readers.items():
+                runs = []
+                for run in range(1, args.runs + 1):
+                    report = reports / f"{reader}-{run}.json"
+                    runs.append(performance(args.lighthouse, url, cookie, report))
+                    print(f"  {reader} {run}: {shown(runs[-1])}")
+                medians = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+                print(f"  {reader} median: {shown(medians)}")
 
 
 if __name__ == "__main__":
