@@ -20,14 +20,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(database: Path, secret_key: str) -> Iterator[str]:
+def serving(database: Path, secret_key: str, access_log: Path | None = None) -> Iterator[str]:
     """The forum on `database`, one worker with eight threads (as `make run` serves it), for
-    as long as the block runs; yields its base address once it answers."""
+    as long as the block runs; yields its base address once it answers. With `access_log`,
+    gunicorn writes a line there for every request it answers."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": secret_key}
+    logging = ["--access-logfile", str(access_log)] if access_log else []
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "--bind", f"127.0.0.1:{port}",
-         "--workers", "1", "--threads", "8", "forum:create_app()"],
+         "--workers", "1", "--threads", "8", *logging, "forum:create_app()"],
         cwd=ROOT, env=env, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
