@@ -11,7 +11,7 @@ from ..database import db, utcnow
 from ..models import Notification, NotificationKind, Post, Thread, User
 from .rules import REPLIES, REPLY_KINDS
 from .telling import COLUMNS, moment
-from .waiting import WAITING, waiting_ids
+from .waiting import WAITING, waited_since, waiting_ids
 
 # "replies-12" (the replies in thread 12), "support-345" (notification 345), "waiting-12" (a
 # story waiting for a reply): `entries.Entry.key` and `waiting.WaitingStory.key`.
@@ -93,6 +93,6 @@ def dismiss_waiting(user: User, thread_ids: list[int]) -> None:
                 null(),
                 moment(now),
                 moment(now),
-            ).where(Thread.id.in_(thread_ids), Thread.id.in_(waiting_ids()), ~marked),
+            ).where(Thread.id.in_(thread_ids), Thread.id.in_(waiting_ids(waited_since())), ~marked),
         )
     )

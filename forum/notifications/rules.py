@@ -54,9 +54,10 @@ def still_true() -> ColumnElement[bool]:
     )
 
 
-def shown_rows(user_id: int) -> Select:
+def shown_rows(user_id: int | ColumnElement[int]) -> Select:
     """The member's notifications that are shown, each with its entry (family and anchor: a
-    thread for replies, the notification itself otherwise) and whether it is unread."""
+    thread for replies, the notification itself otherwise) and whether it is unread.
+    (`user_id`: the member's id, or a `bindparam` for a statement built once.)"""
     place = aliased(ThreadReader)
     replies = Notification.kind.in_(REPLY_KINDS)
     is_unread = unread(Notification.kind, Notification.read_at, Notification.post_id, place)

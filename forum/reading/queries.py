@@ -2,9 +2,9 @@
 statements however many posts it returns."""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import Select, and_, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
 from sqlalchemy.orm import aliased, joinedload, selectinload
 from werkzeug.local import LocalProxy
 
@@ -255,13 +255,14 @@ def replies_waiting(thread: Thread, viewer) -> int:
     )
 
 
-def waiting_stories(older_than: timedelta) -> Select[tuple[Thread]]:
-    """Stories nobody has answered yet, waiting longer than `older_than`: a query for the caller
-    to order and limit (the list below, and listeners' notifications)."""
+def waiting_stories(created_before: datetime | ColumnElement[datetime]) -> Select[tuple[Thread]]:
+    """Stories nobody has answered yet, started before `created_before` (a moment, or a
+    `bindparam` for a statement built once): a query for the caller to order and limit (the
+    list below, and listeners' notifications)."""
     return _listed_threads().where(
         Thread.kind == ThreadKind.STORY,
         Thread.reply_count == 0,
-        Thread.created_at < utcnow() - older_than,
+        Thread.created_at < created_before,
     )
 
 
@@ -269,7 +270,9 @@ def unanswered_stories(older_than: timedelta, limit: int = 50) -> list[Thread]:
     """Stories nobody has answered yet, waiting longer than `older_than`, oldest first."""
     return list(
         db.session.scalars(
-            waiting_stories(older_than).order_by(Thread.created_at, Thread.id).limit(limit)
+            waiting_stories(utcnow() - older_than)
+            .order_by(Thread.created_at, Thread.id)
+            .limit(limit)
         )
     )
 
