@@ -15,7 +15,7 @@ queries all ask here, so a new route inherits the rules by using these functions
 """
 
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import Enum, StrEnum
 
 from flask_login import AnonymousUserMixin
 from sqlalchemy import ColumnElement, and_, exists, or_, true
@@ -89,14 +89,45 @@ def seeing_refusal(reader, post: Post, thread: Thread) -> Refusal | None:
     return None
 
 
+class Sight(Enum):
+    """How much of a thread's posts a reader may see (`visible_posts`): the same for every
+    reader of a kind, but for a member's own posts. A statement built once for each sight, the
+    member's id its parameter, serves every reader."""
+
+    STAFF = "staff"
+    MEMBER = "member"
+    GUEST = "guest"
+
+
+def sight_of(reader) -> Sight:
+    if is_staff(reader):
+        return Sight.STAFF
+    return Sight.MEMBER if reader.is_authenticated else Sight.GUEST
+
+
+def member_id(reader) -> int | None:
+    """The reader's id; None for a guest."""
+    return reader.id if reader.is_authenticated else None
+
+
 def visible_posts(reader, post: type[Post] | AliasedClass[Post] = Post) -> ColumnElement[bool]:
     """`seeing_refusal` as a query's condition on posts of a thread `reader` may open: a post
     waiting for approval only for its author and staff. (`post`: an alias of Post, for a
     subquery.)"""
-    if is_staff(reader):
+    return posts_in_sight(sight_of(reader), member_id(reader), post)
+
+
+def posts_in_sight(
+    sight: Sight,
+    reader_id: int | ColumnElement[int] | None,
+    post: type[Post] | AliasedClass[Post] = Post,
+) -> ColumnElement[bool]:
+    """`visible_posts` for a reader of `sight` whose id (a member's: a `bindparam`, for a
+    statement built once) is `reader_id`."""
+    if sight is Sight.STAFF:
         return true()
-    if reader.is_authenticated:
-        return or_(post.awaiting_approval.is_(False), post.author_id == reader.id)
+    if sight is Sight.MEMBER:
+        return or_(post.awaiting_approval.is_(False), post.author_id == reader_id)
     return post.awaiting_approval.is_(False)
 
 

@@ -3,15 +3,27 @@ statements however many posts it returns."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, func, or_, select, tuple_
 from sqlalchemy.orm import aliased, joinedload, selectinload
 from werkzeug.local import LocalProxy
 
 from ..database import db, utcnow
 from ..following.unread import is_new
 from ..models import PATH_DIGITS, Mute, Post, Reaction, Thread, ThreadKind
-from ..policy import Act, is_author, is_staff, listed_threads, may, public_posts, visible_posts
+from ..policy import (
+    Act,
+    Sight,
+    is_author,
+    is_staff,
+    listed_threads,
+    may,
+    member_id,
+    posts_in_sight,
+    public_posts,
+    sight_of,
+)
 from ..web.pagination import Cursor
 
 
@@ -74,13 +86,17 @@ def home_page(after: Cursor | None, limit: int) -> ThreadPage:
     return page
 
 
-def _posts_for(viewer):
+def _posts_for(viewer) -> Select:
+    return _posts_in_sight(sight_of(viewer), member_id(viewer))
+
+
+def _posts_in_sight(sight: Sight, reader_id: int | ColumnElement[int] | None) -> Select:
     # The authors in a statement of their own, by id: joined, PostgreSQL hashes the whole
     # member table for a page that names a few of them.
     return (
         select(Post)
         .options(selectinload(Post.author))
-        .where(visible_posts(viewer))
+        .where(posts_in_sight(sight, reader_id))
         .order_by(Post.path)
     )
 
@@ -110,44 +126,63 @@ def thread_page(thread: Thread, viewer, start: int | None, limit: int | None) ->
     the thread or far the page (keyset pagination on the materialised path: a page is a range
     of paths, from `start`'s to the reply after its last). A `start` that isn't a reply to this
     thread's opening post `viewer` may see gives the opening post alone."""
-    query = _posts_for(viewer).where(Post.thread_id == thread.id)
-    if limit is None and start is None:
-        return RepliesPage(list(db.session.scalars(query)), None)
-    on_page = []
-    first = None
-    if start is not None:
-        started = aliased(Post)
-        first = (
-            select(started.path)
-            .where(
-                started.id == start,
-                started.thread_id == thread.id,
-                func.length(started.path) == _BRANCH_PATH_LENGTH,
-                visible_posts(viewer, started),
-            )
-            .scalar_subquery()
-        )
-        # Every post of a branch from `first` on sorts at or after it (an index range).
-        on_page.append(Post.path >= first)
-    if limit is not None:
-        # The reply the next page starts with: it comes along (its branch doesn't), to say
-        # there is a next page and where.
-        top = aliased(Post)
-        following = select(top.path).where(
-            top.thread_id == thread.id,
-            func.length(top.path) == _BRANCH_PATH_LENGTH,
-            visible_posts(viewer, top),
-        )
-        if first is not None:
-            following = following.where(top.path >= first)
-        boundary = following.order_by(top.path).offset(limit).limit(1).scalar_subquery()
-        on_page.append(or_(boundary.is_(None), Post.path <= boundary))
-    posts = list(db.session.scalars(query.where(or_(Post.parent_id.is_(None), and_(*on_page)))))
+    statement = _thread_page_statement(sight_of(viewer), start is not None, limit is not None)
+    parameters = {
+        "thread_id": thread.id, "reader_id": member_id(viewer), "start": start, "limit": limit
+    }  # fmt: skip
+    posts = list(db.session.scalars(statement, parameters))
     next_start = None
     branches = sum(1 for post in posts if len(post.path) == _BRANCH_PATH_LENGTH)
     if limit is not None and branches > limit:
         next_start = posts.pop().id
     return RepliesPage(posts, next_start)
+
+
+@cache
+def _thread_page_statement(sight: Sight, started: bool, paged: bool) -> Select:
+    """`thread_page`'s statement for readers of `sight`, from a given reply (`started`) or the
+    first, a page (`paged`) or all: built once per process, the thread, the reader, the first
+    reply and the page's length as its parameters (every thread page a member reads runs it,
+    and building it took about as long as running it)."""
+    thread_id, reader_id = bindparam("thread_id"), bindparam("reader_id")
+    query = _posts_in_sight(sight, reader_id).where(Post.thread_id == thread_id)
+    if not started and not paged:
+        return query
+    on_page = []
+    first = None
+    if started:
+        started_post = aliased(Post)
+        first = (
+            select(started_post.path)
+            .where(
+                started_post.id == bindparam("start"),
+                started_post.thread_id == thread_id,
+                func.length(started_post.path) == _BRANCH_PATH_LENGTH,
+                posts_in_sight(sight, reader_id, started_post),
+            )
+            .scalar_subquery()
+        )
+        # Every post of a branch from `first` on sorts at or after it (an index range).
+        on_page.append(Post.path >= first)
+    if paged:
+        # The reply the next page starts with: it comes along (its branch doesn't), to say
+        # there is a next page and where.
+        top = aliased(Post)
+        following = select(top.path).where(
+            top.thread_id == thread_id,
+            func.length(top.path) == _BRANCH_PATH_LENGTH,
+            posts_in_sight(sight, reader_id, top),
+        )
+        if first is not None:
+            following = following.where(top.path >= first)
+        boundary = (
+            following.order_by(top.path)
+            .offset(bindparam("limit", type_=Integer))
+            .limit(1)
+            .scalar_subquery()
+        )
+        on_page.append(or_(boundary.is_(None), Post.path <= boundary))
+    return query.where(or_(Post.parent_id.is_(None), and_(*on_page)))
 
 
 def subtree_posts(post: Post, viewer) -> list[Post]:
@@ -213,29 +248,47 @@ def reactions_for(posts: list[Post], viewer) -> Reactions:
     ids = [post.id for post in posts]
     if not ids:
         return Reactions({}, set())
-    counts = db.session.execute(
-        select(Reaction.post_id, Reaction.kind, func.count())
-        .where(Reaction.post_id.in_(ids))
-        .group_by(Reaction.post_id, Reaction.kind)
-    )
+    counts = db.session.execute(_reaction_counts_statement(), {"ids": ids})
     mine: set[tuple[int, str]] = set()
     if viewer.is_authenticated:
         mine = {
             (post_id, kind)
             for post_id, kind in db.session.execute(
-                select(Reaction.post_id, Reaction.kind).where(
-                    Reaction.post_id.in_(ids), Reaction.user_id == viewer.id
-                )
+                _reactions_given_statement(), {"ids": ids, "reader_id": viewer.id}
             )
         }
     return Reactions({(post_id, kind): n for post_id, kind, n in counts}, mine)
+
+
+# Built once per process, their ids and reader as parameters, as the thread page's other
+# statements are (`_thread_page_statement`): every page of a thread runs them.
+@cache
+def _reaction_counts_statement() -> Select:
+    return (
+        select(Reaction.post_id, Reaction.kind, func.count())
+        .where(Reaction.post_id.in_(bindparam("ids", expanding=True)))
+        .group_by(Reaction.post_id, Reaction.kind)
+    )
+
+
+@cache
+def _reactions_given_statement() -> Select:
+    return select(Reaction.post_id, Reaction.kind).where(
+        Reaction.post_id.in_(bindparam("ids", expanding=True)),
+        Reaction.user_id == bindparam("reader_id"),
+    )
 
 
 def muted_by(viewer) -> set[int]:
     """Ids of the members `viewer` has muted (empty for guests): one query."""
     if viewer is None or not viewer.is_authenticated:
         return set()
-    return set(db.session.scalars(select(Mute.muted_id).where(Mute.muter_id == viewer.id)))
+    return set(db.session.scalars(_muted_statement(), {"reader_id": viewer.id}))
+
+
+@cache
+def _muted_statement() -> Select:
+    return select(Mute.muted_id).where(Mute.muter_id == bindparam("reader_id"))
 
 
 def replies_waiting(thread: Thread, viewer) -> int:
@@ -246,12 +299,18 @@ def replies_waiting(thread: Thread, viewer) -> int:
     if not viewer.is_authenticated:
         return 0
     return db.session.scalar(
-        select(func.count(Post.id)).where(
-            Post.thread_id == thread.id,
-            Post.parent_id.is_not(None),
-            Post.awaiting_approval.is_(True),
-            visible_posts(viewer),
-        )
+        _replies_waiting_statement(sight_of(viewer)),
+        {"thread_id": thread.id, "reader_id": viewer.id},
+    )
+
+
+@cache
+def _replies_waiting_statement(sight: Sight) -> Select:
+    return select(func.count(Post.id)).where(
+        Post.thread_id == bindparam("thread_id"),
+        Post.parent_id.is_not(None),
+        Post.awaiting_approval.is_(True),
+        posts_in_sight(sight, bindparam("reader_id")),
     )
 
 
