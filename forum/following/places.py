@@ -7,15 +7,16 @@ collide: a reading position only ever moves on, never back.
 """
 
 from collections.abc import Iterable
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import Dialect, func, or_, select
+from sqlalchemy import Dialect, Select, bindparam, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
 from ..database import db, note_apart
 from ..models import Post, Thread, ThreadReader
-from ..policy import visible_posts
+from ..policy import Sight, posts_in_sight, sight_of
 from ..web.pagination import since_id_or_404
 
 _PLACES = ThreadReader.__table__
@@ -32,7 +33,18 @@ def place_in(reader, thread: Thread) -> ThreadReader | None:
     never been there."""
     if not reader.is_authenticated:
         return None
-    return db.session.get(ThreadReader, (reader.id, thread.id))
+    return db.session.scalar(_place_statement(), {"user_id": reader.id, "thread_id": thread.id})
+
+
+# Built once per process, as the thread page's other statements are (`forum.reading.queries`):
+# every thread page a member reads looks for their place, and Session.get builds its statement
+# anew each time.
+@cache
+def _place_statement() -> Select:
+    return select(ThreadReader).where(
+        ThreadReader.user_id == bindparam("user_id"),
+        ThreadReader.thread_id == bindparam("thread_id"),
+    )
 
 
 def visit_start(reader, thread: Thread, place: ThreadReader | None) -> int | None:
@@ -49,9 +61,16 @@ def visit_start(reader, thread: Thread, place: ThreadReader | None) -> int | Non
     if place is not None and place.last_seen_post_id is not None:
         return place.last_seen_post_id
     newest = db.session.scalar(
-        select(func.max(Post.id)).where(Post.thread_id == thread.id, visible_posts(reader))
+        _newest_statement(sight_of(reader)), {"thread_id": thread.id, "reader_id": reader.id}
     )
     return newest or 0
+
+
+@cache
+def _newest_statement(sight: Sight) -> Select:
+    return select(func.max(Post.id)).where(
+        Post.thread_id == bindparam("thread_id"), posts_in_sight(sight, bindparam("reader_id"))
+    )
 
 
 def note_read(reader, place: ThreadReader | None, thread_id: int, shown: Iterable[Post]) -> None:

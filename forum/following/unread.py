@@ -3,17 +3,21 @@ neither their own nor a muted member's. Decided here, once as SQL (to count them
 Python (to mark them on a page), side by side so that the two never disagree."""
 
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 
 from ..database import db
 from ..models import Mute, Post, Thread
-from ..policy import visible_posts
+from ..policy import Sight, posts_in_sight, sight_of
 
 
-def new_to(reader_id: int, since: int | ColumnElement[int]) -> ColumnElement[bool]:
+def new_to(
+    reader_id: int | ColumnElement[int], since: int | ColumnElement[int]
+) -> ColumnElement[bool]:
     """Posts new to the member `reader_id` whose place in their thread is `since` (a post id,
-    or the column holding it). Whether they may see them at all is `policy.visible_posts`."""
+    or the column holding it; either may be a `bindparam`, for a statement built once).
+    Whether they may see them at all is `policy.visible_posts`."""
     muted = select(Mute.muted_id).where(Mute.muter_id == reader_id)
     return and_(
         Post.id > since,
@@ -53,9 +57,24 @@ def new_replies(thread: Thread, reader, since: int | None) -> NewReplies | None:
     if since is None or not reader.is_authenticated:
         return None
     found = db.session.execute(
-        select(Post, func.count().over())
-        .where(Post.thread_id == thread.id, visible_posts(reader), new_to(reader.id, since))
-        .order_by(Post.path)
-        .limit(1)
+        _new_replies_statement(sight_of(reader)),
+        {"thread_id": thread.id, "reader_id": reader.id, "since": since},
     ).first()
     return NewReplies(*found) if found else None
+
+
+@cache
+def _new_replies_statement(sight: Sight) -> Select:
+    """`new_replies`' statement for members of `sight`, built once per process (every thread
+    page a member reads runs it), the thread, the member and their place as parameters."""
+    reader_id = bindparam("reader_id")
+    return (
+        select(Post, func.count().over())
+        .where(
+            Post.thread_id == bindparam("thread_id"),
+            posts_in_sight(sight, reader_id),
+            new_to(reader_id, bindparam("since")),
+        )
+        .order_by(Post.path)
+        .limit(1)
+    )
