@@ -12,9 +12,10 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app, request
-from sqlalchemy import delete, select, update
+from sqlalchemy import Select, bindparam, delete, select, update
 from sqlalchemy.exc import OperationalError
 
 from ..database import db, note_apart, utcnow
@@ -100,9 +101,7 @@ def signed_in_member(token: str) -> User | None:
     never was."""
     now = utcnow()
     found = db.session.execute(
-        select(User, SignIn.id, SignIn.remember, SignIn.last_seen_at)
-        .join(SignIn, SignIn.user_id == User.id)
-        .where(SignIn.token_digest == _digest(token), SignIn.expires_at > now)
+        _signed_in_statement(), {"digest": _digest(token), "now": now}
     ).first()
     if found is None:
         return None
@@ -111,6 +110,17 @@ def signed_in_member(token: str) -> User | None:
     if now - last_seen_at >= NOTED_EVERY:
         _note_use(sign_in_id, remember, now)
     return user
+
+
+@cache
+def _signed_in_statement() -> Select:
+    """`signed_in_member`'s statement, built once per process (every request a member makes
+    runs it), the token's digest and the moment as parameters."""
+    return (
+        select(User, SignIn.id, SignIn.remember, SignIn.last_seen_at)
+        .join(SignIn, SignIn.user_id == User.id)
+        .where(SignIn.token_digest == bindparam("digest"), SignIn.expires_at > bindparam("now"))
+    )
 
 
 def _note_use(sign_in_id: int, remember: bool, now: datetime) -> None:
