@@ -1,0 +1,103 @@
+"""What a member's request costs beyond a guest's, in-process: a thread with no reply, one with
+3, the home page and the 200-nested-reply story, as a guest and as a member (the bell, the
+sign-in, their place in the thread, new replies...), through Flask's test client. Prints the
+median CPU time of ROUNDS requests in a row of each (a page's rounds taken between other pages'
+cost more: the big page's garbage and its evictions from the processor's caches fall on them);
+--profile prints where one page's time goes (cProfile, by cumulative time).
+
+    .venv/bin/python bench/dataset.py --posts 20000 --sqlite-file /tmp/forum-render.db
+    .venv/bin/python bench/overhead.py sqlite:////tmp/forum-render.db [--rounds 30]
+    .venv/bin/python bench/overhead.py sqlite:////tmp/forum-render.db --profile "member, 0"
+"""
+
+import argparse
+import cProfile
+import os
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from dataset import SECRET_KEY, describe
+from explain import signed_in_clients
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def thread_with(app, replies: int) -> str:
+    """The address of the first open thread with `replies` replies."""
+    from sqlalchemy import select
+
+    from forum.database import db
+    from forum.models import Thread
+    from forum.web.urls import thread_url
+
+    with app.app_context(), app.test_request_context():
+        thread = db.session.scalars(
+            select(Thread)
+            .where(Thread.reply_count == replies, Thread.removed_at.is_(None), ~Thread.locked)
+            .order_by(Thread.id)
+        ).first()
+        address = thread_url(thread)
+        db.session.remove()
+    return address
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("database_url")
+    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--profile", help='a page to profile: "guest, 0", "member, home"...')
+    parser.add_argument("--top", type=int, default=40, help="lines of the profile to print")
+    args = parser.parse_args()
+    os.environ.update(DATABASE_URL=args.database_url, SECRET_KEY=SECRET_KEY)
+
+    from forum import create_app
+
+    app = create_app()
+    app.config.update(RATELIMIT_ENABLED=False, SESSION_COOKIE_SECURE=False)
+    # Every page rendered: a guest's page kept from the round before (forum.web.guest_pages)
+    # would time a look-up, not the forum's work.
+    app.extensions.pop("guest_pages", None)
+    data = describe(app)
+    clients = signed_in_clients(app, data)
+    paths = {
+        "0": thread_with(app, 0),
+        "3": thread_with(app, 3),
+        "home": "/",
+        "200": data.nested_thread,
+    }
+    pages = {
+        f"{reader}, {name}": (clients[reader], path)
+        for name, path in paths.items()
+        for reader in ("guest", "member")
+    }
+    for client, path in pages.values():
+        for _ in range(2):  # warm up: templates compiled, statements cached, the place noted
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+
+    if args.profile:
+        client, path = pages[args.profile]
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(20):
+            client.get(path)
+        profiler.disable()
+        pstats.Stats(profiler).strip_dirs().sort_stats("cumulative").print_stats(args.top)
+        return
+
+    print(f"{'page':<14}{'CPU p50 ms':>11}")
+    for name, (client, path) in pages.items():
+        cpu = []
+        for _ in range(args.rounds):
+            began = time.process_time()
+            client.get(path)
+            cpu.append((time.process_time() - began) * 1000)
+        print(f"{name:<14}{statistics.median(cpu):>11.2f}")
+
+
+if __name__ == "__main__":
+    main()
