@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import Dialect, Select, bindparam, func, or_, select
+from sqlalchemy import Insert, Select, bindparam, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
@@ -23,9 +23,9 @@ _PLACES = ThreadReader.__table__
 _KEY = [_PLACES.c.user_id, _PLACES.c.thread_id]
 
 
-def _insert(dialect: Dialect):
-    """INSERT with ON CONFLICT, as the database at hand writes it."""
-    return (postgresql if dialect.name == "postgresql" else sqlite).insert(_PLACES)
+def _insert(dialect_name: str):
+    """INSERT with ON CONFLICT, as the database at hand (its dialect's name) writes it."""
+    return (postgresql if dialect_name == "postgresql" else sqlite).insert(_PLACES)
 
 
 def place_in(reader, thread: Thread) -> ThreadReader | None:
@@ -85,16 +85,9 @@ def note_read(reader, place: ThreadReader | None, thread_id: int, shown: Iterabl
         return
     try:
         with note_apart() as connection:
-            upsert = _insert(connection.dialect).values(
-                user_id=reader.id, thread_id=thread_id, last_seen_post_id=newest
-            )
-            seen = _PLACES.c.last_seen_post_id
             connection.execute(
-                upsert.on_conflict_do_update(
-                    index_elements=_KEY,
-                    set_={"last_seen_post_id": upsert.excluded.last_seen_post_id},
-                    where=or_(seen.is_(None), seen < upsert.excluded.last_seen_post_id),
-                )
+                _moving_on(connection.dialect.name),
+                {"user_id": reader.id, "thread_id": thread_id, "last_seen_post_id": newest},
             )
     except OperationalError:
         # The database is busy: the page matters more than the place, which the next visit
@@ -102,10 +95,24 @@ def note_read(reader, place: ThreadReader | None, thread_id: int, shown: Iterabl
         current_app.logger.warning("A reading position could not be noted", exc_info=True)
 
 
+@cache
+def _moving_on(dialect_name: str) -> Insert:
+    """`note_read`'s upsert for the database at hand, built once per process (a member's every
+    page that shows a post new to them writes it; building it took longer than running it),
+    its row given when it runs: never backwards."""
+    upsert = _insert(dialect_name)
+    seen = _PLACES.c.last_seen_post_id
+    return upsert.on_conflict_do_update(
+        index_elements=_KEY,
+        set_={"last_seen_post_id": upsert.excluded.last_seen_post_id},
+        where=or_(seen.is_(None), seen < upsert.excluded.last_seen_post_id),
+    )
+
+
 def choose_to_follow(user, thread_id: int, following: bool) -> None:
     """Follow or unfollow a thread by hand: the choice stands until the member changes it,
     whatever they post there (the caller commits)."""
-    upsert = _insert(db.session.get_bind().dialect).values(
+    upsert = _insert(db.session.get_bind().dialect.name).values(
         user_id=user.id, thread_id=thread_id, following=following
     )
     db.session.execute(
@@ -120,7 +127,7 @@ def note_joined(user, post: Post) -> None:
     commits, with the post): they follow the thread, unless they chose before not to, or their
     settings say not to follow what they join. A member who had never read the thread has read
     it up to their own post, so that the answers to it are new to them."""
-    upsert = _insert(db.session.get_bind().dialect).values(
+    upsert = _insert(db.session.get_bind().dialect.name).values(
         user_id=user.id,
         thread_id=post.thread_id,
         following=True if user.follow_threads_joined else None,
