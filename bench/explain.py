@@ -14,7 +14,9 @@ Only loopback is ever contacted.
 """
 
 import argparse
+import cProfile
 import os
+import pstats
 import re
 import statistics
 import sys
@@ -151,6 +153,34 @@ def signed_in_clients(app, data) -> dict:
             clients[reader] = client
         db.session.remove()
     return clients
+
+
+def rendering_forum(database_url: str) -> tuple:
+    """The forum on `database_url` as the in-process measures drive it, with what dataset.py
+    put there and a test client per kind of reader (`signed_in_clients`): (app, data,
+    clients). Every page is rendered: a guest's page or a member's replies kept from the round
+    before (forum.web.guest_pages, forum.reading.kept_replies) would time a look-up, not the
+    forum's rendering."""
+    os.environ.update(DATABASE_URL=database_url, SECRET_KEY=SECRET_KEY)
+    from forum import create_app
+
+    app = create_app()
+    # In-process over http: a secure cookie would never be sent back.
+    app.config.update(RATELIMIT_ENABLED=False, SESSION_COOKIE_SECURE=False)
+    app.extensions.pop("guest_pages", None)
+    app.extensions.pop("member_replies", None)
+    data = describe(app)
+    return app, data, signed_in_clients(app, data)
+
+
+def profiled(client, path: str, requests: int) -> pstats.Stats:
+    """Where the time of `requests` requests for `path` goes (cProfile)."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        client.get(path)
+    profiler.disable()
+    return pstats.Stats(profiler).strip_dirs()
 
 
 if __name__ == "__main__":

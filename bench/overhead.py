@@ -11,16 +11,12 @@ cost more: the big page's garbage and its evictions from the processor's caches 
 """
 
 import argparse
-import cProfile
-import os
-import pstats
 import statistics
 import sys
 import time
 from pathlib import Path
 
-from dataset import SECRET_KEY, describe
-from explain import signed_in_clients
+from explain import profiled, rendering_forum
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -52,17 +48,7 @@ def main() -> None:
     parser.add_argument("--profile", help='a page to profile: "guest, 0", "member, home"...')
     parser.add_argument("--top", type=int, default=40, help="lines of the profile to print")
     args = parser.parse_args()
-    os.environ.update(DATABASE_URL=args.database_url, SECRET_KEY=SECRET_KEY)
-
-    from forum import create_app
-
-    app = create_app()
-    app.config.update(RATELIMIT_ENABLED=False, SESSION_COOKIE_SECURE=False)
-    # Every page rendered: a guest's page kept from the round before (forum.web.guest_pages)
-    # would time a look-up, not the forum's work.
-    app.extensions.pop("guest_pages", None)
-    data = describe(app)
-    clients = signed_in_clients(app, data)
+    app, data, clients = rendering_forum(args.database_url)
     paths = {
         "0": thread_with(app, 0),
         "3": thread_with(app, 3),
@@ -80,13 +66,7 @@ def main() -> None:
             assert response.status_code == 200, (path, response.status_code)
 
     if args.profile:
-        client, path = pages[args.profile]
-        profiler = cProfile.Profile()
-        profiler.enable()
-        for _ in range(20):
-            client.get(path)
-        profiler.disable()
-        pstats.Stats(profiler).strip_dirs().sort_stats("cumulative").print_stats(args.top)
+        profiled(*pages[args.profile], requests=20).sort_stats("cumulative").print_stats(args.top)
         return
 
     print(f"{'page':<14}{'CPU p50 ms':>11}")

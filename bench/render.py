@@ -9,16 +9,12 @@ requests each; --profile prints where the time of one page goes (cProfile, by ow
 """
 
 import argparse
-import cProfile
-import os
-import pstats
 import statistics
 import sys
 import time
 from pathlib import Path
 
-from dataset import SECRET_KEY, describe
-from explain import signed_in_clients
+from explain import profiled, rendering_forum
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -32,19 +28,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=30, help="lines of the profile to print")
     parser.add_argument("--save", help="a folder to write each page's HTML to (to compare)")
     args = parser.parse_args()
-    os.environ.update(DATABASE_URL=args.database_url, SECRET_KEY=SECRET_KEY)
-
-    from forum import create_app
-
-    app = create_app()
-    app.config.update(RATELIMIT_ENABLED=False, SESSION_COOKIE_SECURE=False)
-    # Every page rendered: a guest's page or a member's replies kept from the round before
-    # (forum.web.guest_pages, forum.reading.kept_replies) would time a look-up, not the
-    # forum's rendering.
-    app.extensions.pop("guest_pages", None)
-    app.extensions.pop("member_replies", None)
-    data = describe(app)
-    clients = signed_in_clients(app, data)
+    app, data, clients = rendering_forum(args.database_url)
     if args.save:  # pages compared across versions say "3 hours ago" at the same moment
         from dataset import describe_moment
 
@@ -65,13 +49,7 @@ def main() -> None:
             (Path(args.save) / f"{name.replace(', ', '-')}.html").write_bytes(response.data)
 
     if args.profile:
-        client, path = pages[args.profile]
-        profiler = cProfile.Profile()
-        profiler.enable()
-        for _ in range(5):
-            client.get(path)
-        profiler.disable()
-        stats = pstats.Stats(profiler).strip_dirs()
+        stats = profiled(*pages[args.profile], requests=5)
         stats.sort_stats("tottime").print_stats(args.top)
         stats.sort_stats("cumulative").print_stats(args.top)
         return

@@ -21,14 +21,12 @@ Only loopback is ever contacted.
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
-from dataset import SECRET_KEY, describe
-from explain import signed_in_clients
+from explain import rendering_forum
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -38,15 +36,7 @@ READERS = ("guest", "member")
 
 def forum_pages(database_url: str) -> tuple[dict, int]:
     """(page name -> (client, address)) for a forum on `database_url`, and its post count."""
-    os.environ.update(DATABASE_URL=database_url, SECRET_KEY=SECRET_KEY)
-    from forum import create_app
-
-    app = create_app()
-    app.config.update(RATELIMIT_ENABLED=False, SESSION_COOKIE_SECURE=False)
-    app.extensions.pop("guest_pages", None)
-    app.extensions.pop("member_replies", None)
-    data = describe(app)
-    clients = signed_in_clients(app, data)
+    _app, data, clients = rendering_forum(database_url)
     addresses = {
         "home": "/",
         "stories": "/stories",
