@@ -1,9 +1,10 @@
 """What a member's request costs beyond a guest's, in-process: a thread with no reply, one with
 3, the home page and the 200-nested-reply story, as a guest and as a member (the bell, the
-sign-in, their place in the thread, new replies...), through Flask's test client. Prints the
-median CPU time of ROUNDS requests in a row of each (a page's rounds taken between other pages'
-cost more: the big page's garbage and its evictions from the processor's caches fall on them);
---profile prints where one page's time goes (cProfile, by cumulative time).
+sign-in, their place in the thread, new replies...), and the bell htmx asks for while a
+member's page is in sight, through Flask's test client. Prints the median CPU time of ROUNDS
+requests in a row of each (a page's rounds taken between other pages' cost more: the big page's
+garbage and its evictions from the processor's caches fall on them); --profile prints where one
+page's time goes (cProfile, by cumulative time).
 
     .venv/bin/python bench/dataset.py --posts 20000 --sqlite-file /tmp/forum-render.db
     .venv/bin/python bench/overhead.py sqlite:////tmp/forum-render.db [--rounds 30]
@@ -16,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from explain import profiled, rendering_forum
+from explain import profiled, rendering_forum, signed_in_clients
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -60,6 +61,10 @@ def main() -> None:
         for name, path in paths.items()
         for reader in ("guest", "member")
     }
+    # The bell as htmx asks for it again and again while a member's page is in sight.
+    polling = signed_in_clients(app, data)["member"]
+    polling.environ_base.update(HTTP_HX_REQUEST="true", HTTP_HX_REQUEST_TYPE="partial")
+    pages["member, bell"] = (polling, "/notifications/bell")
     for client, path in pages.values():
         for _ in range(2):  # warm up: templates compiled, statements cached, the place noted
             response = client.get(path)
