@@ -397,11 +397,18 @@ class ThreadView:
 
 def opening_post(thread: Thread) -> Post:
     """The thread's opening post, with its author (its byline names them): one query."""
-    return db.session.scalars(
+    return db.session.scalars(_opening_statement(), {"thread_id": thread.id}).one()
+
+
+@cache
+def _opening_statement() -> Select:
+    # Built once per process, as the thread page's other statements are: a member's page whose
+    # replies are kept (forum.reading.kept_replies) asks for it every time.
+    return (
         select(Post)
         .options(joinedload(Post.author))
-        .where(Post.thread_id == thread.id, Post.parent_id.is_(None))
-    ).one()
+        .where(Post.thread_id == bindparam("thread_id"), Post.parent_id.is_(None))
+    )
 
 
 def thread_view(
