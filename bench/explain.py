@@ -155,20 +155,21 @@ def signed_in_clients(app, data) -> dict:
     return clients
 
 
-def rendering_forum(database_url: str) -> tuple:
+def rendering_forum(database_url: str, kept: bool = False) -> tuple:
     """The forum on `database_url` as the in-process measures drive it, with what dataset.py
     put there and a test client per kind of reader (`signed_in_clients`): (app, data,
     clients). Every page is rendered: a guest's page or a member's replies kept from the round
     before (forum.web.guest_pages, forum.reading.kept_replies) would time a look-up, not the
-    forum's rendering."""
+    forum's rendering; unless `kept`, as they are served."""
     os.environ.update(DATABASE_URL=database_url, SECRET_KEY=SECRET_KEY)
     from forum import create_app
 
     app = create_app()
     # In-process over http: a secure cookie would never be sent back.
     app.config.update(RATELIMIT_ENABLED=False, SESSION_COOKIE_SECURE=False)
-    app.extensions.pop("guest_pages", None)
-    app.extensions.pop("member_replies", None)
+    if not kept:
+        app.extensions.pop("guest_pages", None)
+        app.extensions.pop("member_replies", None)
     data = describe(app)
     return app, data, signed_in_clients(app, data)
 

@@ -4,7 +4,8 @@ sign-in, their place in the thread, new replies...), and the bell htmx asks for 
 member's page is in sight, through Flask's test client. Prints the median CPU time of ROUNDS
 requests in a row of each (a page's rounds taken between other pages' cost more: the big page's
 garbage and its evictions from the processor's caches fall on them); --profile prints where one
-page's time goes (cProfile, by cumulative time).
+page's time goes (cProfile, by cumulative time). Every page is rendered, unless --kept: then
+guests' pages and members' replies are kept from one request to the next, as they are served.
 
     .venv/bin/python bench/dataset.py --posts 20000 --sqlite-file /tmp/forum-render.db
     .venv/bin/python bench/overhead.py sqlite:////tmp/forum-render.db [--rounds 30]
@@ -48,8 +49,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--profile", help='a page to profile: "guest, 0", "member, home"...')
     parser.add_argument("--top", type=int, default=40, help="lines of the profile to print")
+    parser.add_argument(
+        "--kept", action="store_true", help="guests' pages and members' replies kept, as served"
+    )
     args = parser.parse_args()
-    app, data, clients = rendering_forum(args.database_url)
+    app, data, clients = rendering_forum(args.database_url, kept=args.kept)
     paths = {
         "0": thread_with(app, 0),
         "3": thread_with(app, 3),
