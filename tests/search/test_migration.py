@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
+from alembic.script import ScriptDirectory
 from flask import current_app
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
@@ -90,7 +91,7 @@ REBUILD_THREAD = '''"""rebuild thread, as a batch migration that changes a colum
 from alembic import op
 
 revision = "9999_rebuild_thread"
-down_revision = "0009_search"
+down_revision = "{head}"
 
 
 def upgrade():
@@ -112,11 +113,14 @@ def test_a_migration_that_rebuilds_a_table_on_sqlite_must_make_its_triggers_agai
         pytest.skip("SQLite rebuilds a table to change it; PostgreSQL alters it in place")
     migrations = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS, migrations)
-    (migrations / "versions" / "9999_rebuild_thread.py").write_text(REBUILD_THREAD)
-    db.session.remove()
-
     # Alembic's own command: Flask-Migrate's would turn the error into an exit.
     config = current_app.extensions["migrate"].migrate.get_config(str(migrations))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    (migrations / "versions" / "9999_rebuild_thread.py").write_text(
+        REBUILD_THREAD.format(head=head)
+    )
+    db.session.remove()
+
     with pytest.raises(RuntimeError, match="without its triggers") as refused:
         command.upgrade(config, "head")
 
