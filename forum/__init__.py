@@ -6,10 +6,10 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import changes, cli, config, paths, web
+from . import changes, config, paths, web
 from .accounts.views import bp as accounts
-from .database import configure_postgresql, configure_sqlite
-from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+from .database import configure_sqlite
+from .extensions import babel, compress, csrf, db, limiter, login_manager
 from .feeds.views import bp as feeds
 from .following.views import bp as following
 from .moderation.views import bp as moderation
@@ -29,7 +29,8 @@ FEATURES = [
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the forum: configuration, extensions, shared plumbing, features and commands."""
+    """Build the forum: configuration, extensions, shared plumbing and features: what serves
+    pages. The `forum` command adds its commands (forum.cli.init_app)."""
     app = Flask(
         __name__,
         instance_path=str(paths.INSTANCE),
@@ -51,7 +52,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # every other hook left it.
     compress.init_app(app)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(paths.MIGRATIONS), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -60,6 +60,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
         elif db.engine.dialect.name == "postgresql":
+            # Imported here, and only for PostgreSQL: a forum on SQLite never loads psycopg.
+            from .postgresql import configure_postgresql
+
             configure_postgresql(
                 db.engine,
                 app.config["DATABASE_CONNECT_TIMEOUT"],
@@ -72,5 +75,4 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     kept_replies.init_app(app)
     for blueprint in FEATURES:
         app.register_blueprint(blueprint)
-    cli.init_app(app)
     return app
