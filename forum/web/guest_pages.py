@@ -3,10 +3,12 @@
 The validator of forum.web.conditional names everything a guest's page shows: the thread's or
 the site's last change, the code, the settings shown, the page's shape and the moment its
 relative times were worded in. Two guests asking for the same address under the same
-validator get the same bytes, so the rendered page is kept under both, in the worker's own
-memory, up to a budget of bytes (the least recently read go first). The next guest's page
-costs the validator's query and a look-up; any change moves the validator, and the guest after
-it gets a fresh render. A member's page is never kept: it shows them their own things.
+validator get the same bytes, so the rendered page is kept, in the worker's own memory, up to
+a budget of bytes (the least recently read go first). The next guest's page costs the
+validator's query and a look-up; any change moves the validator, and the guest after it gets a
+fresh render, which takes the old one's place (a validator moves on, and the page kept under
+the old one would only take room). A member's page is never kept: it shows them their own
+things.
 """
 
 import threading
@@ -15,7 +17,10 @@ from collections.abc import Hashable
 
 from flask import Flask, current_app, request
 
-Key = tuple[str, str]
+from .partials import wants_partial
+
+Slot = tuple[str, bool]
+"""A page's address, and whether it is the htmx part of it (`wants_partial`)."""
 Kept = tuple[str, bytes]
 """A page's content type and body."""
 
@@ -60,26 +65,30 @@ def _shelf() -> PageShelf | None:
     return current_app.extensions.get("guest_pages")
 
 
-def _key(etag: str) -> Key:
+def _slot() -> Slot:
     # The whole address as asked: the host, should the site answer under more than one name,
     # the path and the query (another page of replies is another page). Read raw, as the
-    # request brought it: building `request.url` would cost more than the look-up.
+    # request brought it: building `request.url` would cost more than the look-up. The page and
+    # its htmx part have validators of their own at the same time: each has a slot.
     environ = request.environ
     address = (environ.get(name, "") for name in ("HTTP_HOST", "PATH_INFO", "QUERY_STRING"))
-    return (etag, "\n".join(address))
+    return ("\n".join(address), wants_partial())
 
 
 def kept_page(etag: str) -> Kept | None:
     """The page a guest asked for (a feed too), rendered before under the same validator, if it
     is kept: its content type and body."""
     shelf = _shelf()
-    return shelf.get(_key(etag)) if shelf is not None and request.method == "GET" else None
+    if shelf is None or request.method != "GET":
+        return None
+    found = shelf.get(_slot())  # the validator it was rendered under, and the page
+    return found[1] if found is not None and found[0] == etag else None
 
 
 def keep_page(etag: str, content_type: str, body: bytes) -> None:
     shelf = _shelf()
     if shelf is not None and request.method == "GET":
-        shelf.put(_key(etag), (content_type, body), len(body))
+        shelf.put(_slot(), (etag, (content_type, body)), len(body))
 
 
 def init_app(app: Flask) -> None:

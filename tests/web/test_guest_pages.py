@@ -11,7 +11,7 @@ from support.forms import send_reply
 from support.moderation import Community, community
 
 from forum.web import guest_pages
-from forum.web.guest_pages import PageShelf
+from forum.web.guest_pages import PageShelf, keep_page, kept_page
 
 pytestmark = pytest.mark.usefixtures("validators_hold_still")
 
@@ -103,6 +103,22 @@ def test_the_shelf_keeps_the_least_recently_read_within_its_budget():
     # More than a quarter of the budget: not kept.
     shelf.put(("a", "/big"), ("text/html", b"x" * 101), 101)
     assert shelf.get(("a", "/big")) is None
+
+
+def test_a_page_rendered_under_a_new_validator_takes_the_old_ones_place(app):
+    shelf = app.extensions["guest_pages"]
+    shelf.clear()
+    with app.test_request_context("/t/1-a-story"):
+        keep_page("before", "text/html", b"x" * 100)
+    with app.test_request_context("/t/1-a-story", headers=PARTIAL):
+        keep_page("before, the part", "text/html", b"y" * 10)
+    with app.test_request_context("/t/1-a-story"):
+        keep_page("after", "text/html", b"z" * 50)
+        assert kept_page("before") is None
+        assert kept_page("after") == ("text/html", b"z" * 50)
+    with app.test_request_context("/t/1-a-story", headers=PARTIAL):
+        assert kept_page("before, the part") == ("text/html", b"y" * 10)
+    assert shelf.size == 60
 
 
 @pytest.mark.own_app
