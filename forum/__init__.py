@@ -21,6 +21,7 @@ from .reading.views import bp as reading
 from .safety.views import bp as safety
 from .search.views import bp as search
 from .settings.views import bp as settings
+from .web.guest_pages import CompressedCopies, compressed_copy_key
 
 FEATURES = [
     reading, feeds, posting, moderation, moderation_public, notifications, accounts, settings,
@@ -49,7 +50,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     # The first to register an after_request, so it runs last: it compresses the response as
-    # every other hook left it.
+    # every other hook left it. A kept guest page is compressed once per encoding: its
+    # compressed bytes are kept with it.
+    app.config.setdefault("COMPRESS_CACHE_BACKEND", CompressedCopies)
+    app.config.setdefault("COMPRESS_CACHE_KEY", compressed_copy_key)
     compress.init_app(app)
     db.init_app(app)
     login_manager.init_app(app)
