@@ -318,14 +318,14 @@ def build(database_url: str, posts: int, seed: int = 13) -> Dataset:
     from flask_migrate import upgrade
     from sqlalchemy import text
 
-    from forum import create_app
     from forum.accounts.members import add_member
     from forum.article import DEFAULT_ARTICLE, ArticleSource, import_article
+    from forum.cli import create_app_with_commands
     from forum.database import db
     from forum.models import Role, User
 
     rng = random.Random(seed)
-    app = create_app()
+    app = create_app_with_commands()  # with Flask-Migrate
     with app.app_context(), app.test_request_context():
         upgrade()
         measured = 1200 + 2

@@ -38,13 +38,13 @@ def build_dataset(database: Path) -> tuple[dict[str, str], dict[str, str]]:
     os.environ.update(DATABASE_URL=f"sqlite:///{database}", SECRET_KEY=SECRET_KEY)
     from flask_migrate import upgrade
 
-    from forum import create_app
     from forum.accounts import members, sign_ins
     from forum.article import DEFAULT_ARTICLE, ArticleSource, import_article
+    from forum.cli import create_app_with_commands
     from forum.database import db, utcnow
     from forum.models import Report, ReportReason, Role, Thread, ThreadKind
 
-    app = create_app()
+    app = create_app_with_commands()  # with Flask-Migrate
     with app.app_context():
         upgrade()
         article, _ = import_article(ArticleSource.read(DEFAULT_ARTICLE))

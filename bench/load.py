@@ -165,13 +165,13 @@ def build_forum(env: dict[str, str], members: list[Member], topics: int) -> list
     sys.path.insert(0, env["BENCH_SOURCE"])
     from flask_migrate import upgrade
 
-    from forum import create_app
     from forum.accounts.members import add_member
     from forum.article import DEFAULT_ARTICLE, ArticleSource, import_article
+    from forum.cli import create_app_with_commands
     from forum.database import db
     from forum.models import ReplyIntent, Thread, ThreadKind
 
-    app = create_app()
+    app = create_app_with_commands()  # with Flask-Migrate
     with app.app_context():
         upgrade()
         import_article(ArticleSource.read(DEFAULT_ARTICLE))

@@ -30,12 +30,12 @@ def build_dataset(database: Path, threads: int, replies: int) -> str:
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"
     from flask_migrate import upgrade
 
-    from forum import create_app
     from forum.article import DEFAULT_ARTICLE, ArticleSource, import_article
+    from forum.cli import create_app_with_commands
     from forum.database import db
     from forum.models import Thread, ThreadKind, User
 
-    app = create_app()
+    app = create_app_with_commands()  # with Flask-Migrate
     with app.app_context():
         upgrade()
         import_article(ArticleSource.read(DEFAULT_ARTICLE))

@@ -6,10 +6,10 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import changes, cli, config, paths, web
+from . import changes, config, paths, web
 from .accounts.views import bp as accounts
-from .database import configure_postgresql, configure_sqlite
-from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+from .database import configure_sqlite
+from .extensions import babel, compress, csrf, db, limiter, login_manager
 from .feeds.views import bp as feeds
 from .following.views import bp as following
 from .moderation.views import bp as moderation
@@ -21,6 +21,7 @@ from .reading.views import bp as reading
 from .safety.views import bp as safety
 from .search.views import bp as search
 from .settings.views import bp as settings
+from .web.guest_pages import CompressedCopies, compressed_copy_key
 
 FEATURES = [
     reading, feeds, posting, moderation, moderation_public, notifications, accounts, settings,
@@ -29,7 +30,8 @@ FEATURES = [
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the forum: configuration, extensions, shared plumbing, features and commands."""
+    """Build the forum: configuration, extensions, shared plumbing and features: what serves
+    pages. The `forum` command adds its commands (forum.cli.init_app)."""
     app = Flask(
         __name__,
         instance_path=str(paths.INSTANCE),
@@ -48,10 +50,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     # The first to register an after_request, so it runs last: it compresses the response as
-    # every other hook left it.
+    # every other hook left it. A kept guest page is compressed once per encoding: its
+    # compressed bytes are kept with it.
+    app.config.setdefault("COMPRESS_CACHE_BACKEND", CompressedCopies)
+    app.config.setdefault("COMPRESS_CACHE_KEY", compressed_copy_key)
     compress.init_app(app)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(paths.MIGRATIONS), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -60,6 +64,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
         elif db.engine.dialect.name == "postgresql":
+            # Imported here, and only for PostgreSQL: a forum on SQLite never loads psycopg.
+            from .postgresql import configure_postgresql
+
             configure_postgresql(
                 db.engine,
                 app.config["DATABASE_CONNECT_TIMEOUT"],
@@ -72,5 +79,4 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     kept_replies.init_app(app)
     for blueprint in FEATURES:
         app.register_blueprint(blueprint)
-    cli.init_app(app)
     return app

@@ -1,4 +1,10 @@
-"""The `forum` command: Flask's own commands (run, shell, db ...) plus the forum's."""
+"""The `forum` command: Flask's own commands (run, shell, db ...) plus the forum's.
+
+The app it runs them in is the one gunicorn serves with the commands added: the app that
+serves pages never imports this module, nor what only commands need (Flask-Migrate and
+Alembic, with Mako and Pygments behind them; the backups' tools), which would otherwise take
+about 10 MB of every worker's memory.
+"""
 
 from collections.abc import Callable
 from pathlib import Path
@@ -6,14 +12,19 @@ from pathlib import Path
 import click
 from flask import Flask
 from flask.cli import AppGroup, FlaskGroup
+from flask_migrate import Migrate
 from sqlalchemy import select
 
+from . import create_app, paths
 from .accounts import members, passwords, pseudonyms, recovery
 from .article import DEFAULT_ARTICLE, ArticleSource, import_article
 from .database import db
 from .demo import seed_demo
 from .models import Role, User
 from .operations.commands import backup_command, purge_command, restore_command
+
+# Flask-Migrate: the `db` commands, and what the backups read migrations with.
+migrate = Migrate()
 
 
 @click.command("import-article")
@@ -105,6 +116,8 @@ def list_users() -> None:
 
 
 def init_app(app: Flask) -> None:
+    """The commands on `app`: Flask-Migrate's `db` and the forum's own."""
+    migrate.init_app(app, db, directory=str(paths.MIGRATIONS), render_as_batch=True)
     app.cli.add_command(import_article_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(users)
@@ -112,11 +125,11 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(command)
 
 
-def _create_app() -> Flask:
-    # The one import inside a function: the app factory's package imports this module.
-    from . import create_app
-
-    return create_app()
+def create_app_with_commands() -> Flask:
+    """The forum as the `forum` command runs it: the app, and its commands."""
+    app = create_app()
+    init_app(app)
+    return app
 
 
 # Flask's options for finding an app (this command always runs the forum) and for reading .env
@@ -124,7 +137,7 @@ def _create_app() -> Flask:
 _FLASK_ONLY_OPTIONS = {"app", "env_file"}
 
 
-def command_line(create_app: Callable[[], Flask] = _create_app) -> FlaskGroup:
+def command_line(create_app: Callable[[], Flask] = create_app_with_commands) -> FlaskGroup:
     """The `forum` command: the forum's own commands beside Flask's run, shell, routes and db."""
     group = FlaskGroup(
         create_app=create_app,

@@ -117,8 +117,9 @@ DEFAULTS = {
     # where the encoding costs more than it saves, nor one that streams, which must reach the
     # reader as it is made (flask-compress would otherwise compress it too).
     "COMPRESS_MIN_SIZE": 500,
-    # Guests' pages kept rendered in each worker's memory, up to this many bytes
-    # (forum.web.guest_pages; 0 keeps none): a 200-reply thread's page is about 110 KB.
+    # Guests' pages kept rendered in each worker's memory, with their compressed copies, up to
+    # this many bytes (forum.web.guest_pages; 0 keeps none): a 200-reply thread's page is about
+    # 110 KB, a fraction of that compressed.
     "GUEST_PAGES_KEPT_BYTES": 4 * 1024 * 1024,
     # Members' replies kept rendered (forum.reading.kept_replies; 0 keeps none): a page of a
     # 200-reply thread's replies is about 200 KB for each member whose own things on it differ.

@@ -5,7 +5,6 @@ from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
 
 from .database import db
@@ -14,7 +13,6 @@ babel = Babel()
 compress = Compress()
 csrf = CSRFProtect()
 login_manager = LoginManager()
-migrate = Migrate()
 # Client addresses live only in the limiter's storage (memory or Redis), never in the database.
 limiter = Limiter(get_remote_address)
 
@@ -25,4 +23,4 @@ def rate_limit_storage_answers() -> bool:
     return limiter.storage.check()
 
 
-__all__ = ["babel", "compress", "csrf", "db", "limiter", "login_manager", "migrate"]
+__all__ = ["babel", "compress", "csrf", "db", "limiter", "login_manager"]

@@ -4,7 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from forum.database import UTCDateTime, without_time_limits
+from forum.database import UTCDateTime
+from forum.postgresql import without_time_limits
 from forum.search.index import described_by_the_models, missing_triggers
 
 # this is the Alembic Config object, which provides

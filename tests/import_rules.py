@@ -1,9 +1,8 @@
 """An import-linter contract of our own: no imports inside functions.
 
-A function-level import hides a dependency from the module's header and from the other
-contracts' picture of who imports whom, and usually papers over an import cycle. The only one
-allowed is named in the contract's `allowed` option (the console script importing the app
-factory, whose package imports the script's module).
+A function-level import hides a dependency from the module's header, and usually papers over an
+import cycle. The few allowed are named in the contract's `allowed` option, each with its
+reason: a heavy package that only some deployments need, loaded only by them.
 """
 
 import ast

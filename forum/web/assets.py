@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from flask import Flask, Response, abort, current_app, url_for
-from flask.sessions import SecureCookieSessionInterface
+from flask import Flask, Request, Response, abort, current_app, url_for
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 # Fingerprinted: the same address always has the same bytes.
 FOR_A_YEAR = 31_536_000
@@ -132,10 +132,17 @@ def serve_static(filename: str) -> Response:
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """Flask's own, but for one thing: an immutable file is the same for every reader, so it
+    """Flask's own, but for two things. An immutable file is the same for every reader, so it
     doesn't say `Vary: Cookie`. Flask adds that to any answer whose request looked at the
     session, and Flask-Login looks at it after every request: a member's browser would then
-    fetch the stylesheet again whenever their cookie changes (after every message shown)."""
+    fetch the stylesheet again whenever their cookie changes (after every message shown).
+    And a request without a session cookie (a guest's) starts an empty session without
+    building the cookie's signer first, for nothing to check."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
 
     def save_session(self, app: Flask, session, response: Response) -> None:
         super().save_session(app, session, response)

@@ -69,8 +69,9 @@ def code_version(folders: dict[str, Path]) -> str:
 
 
 def shown_settings() -> str:
-    """The settings pages may show, in words: worded again only when the configuration changed
-    since (comparing it with a copy costs far less than wording it, at every guest's view)."""
+    """The settings pages may show, hashed: worded and hashed again only when the configuration
+    changed since (comparing it with a copy costs far less than wording it, at every guest's
+    view; and hashing their few kilobytes of words once, not into every validator)."""
     config = current_app.config
     kept = current_app.extensions.get("shown_settings")
     if kept is None or kept[0] != config:
@@ -81,7 +82,8 @@ def shown_settings() -> str:
                 if name in SHOWN_ANYWAY or not any(word in name for word in NOT_SHOWN)
             )
         )
-        kept = current_app.extensions["shown_settings"] = (dict(config), words)
+        digest = hashlib.sha256(words.encode()).hexdigest()
+        kept = current_app.extensions["shown_settings"] = (dict(config), digest)
     return kept[1]
 
 
@@ -123,13 +125,12 @@ def unchanged(
     if not reading_as_guest():
         return None
     etag = validator(*shown, newest=newest, relative_times=relative_times)
-    g.page_etag = etag
     if request.if_none_match.contains_weak(etag):
         return with_validator(Response(status=304), etag)
     if (kept := kept_page(etag)) is not None:
-        g.page_was_kept = True
         content_type, body = kept
         return with_validator(Response(body, content_type=content_type), etag)
+    g.page_etag = etag  # for the page the view renders now (add_validator)
     return None
 
 
@@ -175,10 +176,11 @@ def site_unchanged(*page: object, relative_times: bool = True) -> Response | Non
 
 
 def add_validator(response: Response) -> Response:
+    """A guest's page rendered after `unchanged` found no copy: its validator, and it is kept."""
     etag = g.pop("page_etag", None)
     if etag and response.status_code == 200 and reading_as_guest():
         with_validator(response, etag)
-        if not g.pop("page_was_kept", False) and not response.is_streamed:
+        if not response.is_streamed:
             keep_page(etag, response.content_type, response.get_data())
     return response
 

@@ -30,9 +30,17 @@ HEADERS = {
 }
 
 
+# By the lower-case name, as header names compare.
+_BY_KEY = [(name.lower(), name, value) for name, value in HEADERS.items()]
+
+
 def add_security_headers(response: Response) -> Response:
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+    # A view may set one of its own (search's Referrer-Policy): that one stands. The names
+    # present are read once, rather than searched for one header at a time.
+    present = set(response.headers.keys(lower=True))
+    for key, name, value in _BY_KEY:
+        if key not in present:
+            response.headers.add(name, value)
     if response.mimetype == "text/html" and current_user.is_authenticated:
         # A member's pages can show their own name, drafts and anonymous posts: never kept
         # by a browser cache or a proxy, on a shared device or anywhere else.

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 from flask import Flask, template_rendered
 
-from forum import create_app
+from forum import cli, create_app
 from forum.extensions import limiter
 
 from .clients import IsolatedClient
@@ -22,8 +22,10 @@ from .config import forum_config
 
 
 def build_app(database_uri: str, **settings) -> Flask:
-    """The forum on `database_uri`, with the suite's settings and `settings` over them."""
+    """The forum on `database_uri`, with the suite's settings and `settings` over them, and
+    with the `forum` command's commands (as that command runs it), for the tests of those."""
     app = create_app({**forum_config(database_uri), **settings})
+    cli.init_app(app)
     app.test_client_class = IsolatedClient
     return app
 

@@ -15,7 +15,7 @@ from flask_migrate import upgrade
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.exc import IntegrityError, ProgrammingError
 
-from forum import create_app
+from forum import cli, create_app
 from forum.config import with_driver
 from forum.database import db
 
@@ -24,6 +24,7 @@ from .config import TEST_DATABASE_URL, forum_config, worker_schema
 
 def migrate(database_uri: str) -> None:
     app = create_app(forum_config(database_uri))
+    cli.init_app(app)  # Flask-Migrate, as `forum db upgrade` has it
     with app.app_context():
         upgrade()
         db.engine.dispose()

@@ -1,6 +1,10 @@
 """Guests' pages kept rendered (forum.web.guest_pages): the next guest reading the same page
 gets the same bytes without a render, until anything the page shows changes; a member's page
-is never kept, and never handed to a guest."""
+is never kept, and never handed to a guest. A kept page's compressed bytes are kept with it."""
+
+import gzip
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from flask import Flask
@@ -11,7 +15,7 @@ from support.forms import send_reply
 from support.moderation import Community, community
 
 from forum.web import guest_pages
-from forum.web.guest_pages import PageShelf
+from forum.web.guest_pages import CompressedCopies, PageShelf, keep_page, kept_page
 
 pytestmark = pytest.mark.usefixtures("validators_hold_still")
 
@@ -19,6 +23,13 @@ pytestmark = pytest.mark.usefixtures("validators_hold_still")
 @pytest.fixture
 def town(app) -> Community:
     return community(app)
+
+
+@contextmanager
+def request_to(app: Flask, **options) -> Iterator[None]:
+    """A request for a thread's page, in a context of its own (`g` empty), as in production."""
+    with app.app_context(), app.test_request_context("/t/1-a-story", **options):
+        yield
 
 
 def test_the_next_guest_gets_the_page_without_a_render(app, town):
@@ -103,6 +114,78 @@ def test_the_shelf_keeps_the_least_recently_read_within_its_budget():
     # More than a quarter of the budget: not kept.
     shelf.put(("a", "/big"), ("text/html", b"x" * 101), 101)
     assert shelf.get(("a", "/big")) is None
+
+
+def test_a_page_rendered_under_a_new_validator_takes_the_old_ones_place(app):
+    shelf = app.extensions["guest_pages"]
+    shelf.clear()
+    with request_to(app):
+        keep_page("before", "text/html", b"x" * 100)
+    with request_to(app, headers=PARTIAL):
+        keep_page("before, the part", "text/html", b"y" * 10)
+    with request_to(app):
+        keep_page("after", "text/html", b"z" * 50)
+        assert kept_page("before") is None
+        assert kept_page("after") == ("text/html", b"z" * 50)
+    with request_to(app, headers=PARTIAL):
+        assert kept_page("before, the part") == ("text/html", b"y" * 10)
+    assert shelf.size == 60
+
+
+def test_a_kept_page_is_compressed_once_and_its_copy_given_to_the_next_guest(
+    app, town, monkeypatch
+):
+    shelf = app.extensions["guest_pages"]
+    gzipped = {"Accept-Encoding": "gzip"}
+    page = town.device(None).get(town.thread_url).get_data()  # rendered and kept
+    kept = shelf.size
+    copies = []
+    look_up = CompressedCopies.get
+
+    def get(self, key: str) -> bytes | None:
+        copies.append(look_up(self, key))
+        return copies[-1]
+
+    monkeypatch.setattr(CompressedCopies, "get", get)
+    first = town.device(None).get(town.thread_url, headers=gzipped)
+    second = town.device(None).get(town.thread_url, headers=gzipped)
+    assert first.headers["Content-Encoding"] == second.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(first.get_data()) == page
+    assert copies == [None, first.get_data()], "compressed for the first guest, kept for the next"
+    assert second.get_data() == first.get_data()
+    assert shelf.size == kept + len(first.get_data())
+
+
+def test_a_members_page_and_its_compressed_bytes_are_never_kept(app, town):
+    shelf = app.extensions["guest_pages"]
+    shelf.clear()
+    member = town.device(town.reader)
+    for _ in range(2):
+        answer = member.get(town.thread_url, headers={"Accept-Encoding": "gzip"})
+        assert answer.headers["Content-Encoding"] == "gzip"
+    assert shelf.size == 0
+
+
+def test_compressed_copies_go_with_their_page(app):
+    shelf = app.extensions["guest_pages"]
+    shelf.clear()
+    copies = CompressedCopies()
+    with request_to(app):
+        keep_page("before", "text/html", b"x" * 100)
+        copies.set("gzip", b"c" * 20)
+    with request_to(app):
+        assert kept_page("before") is not None
+        assert copies.get("gzip") == b"c" * 20
+        assert copies.get("br") is None
+    assert shelf.size == 120
+    with request_to(app):
+        keep_page("after", "text/html", b"z" * 50)
+        assert copies.get("gzip") is None
+    assert shelf.size == 50
+    with request_to(app):
+        assert kept_page("before") is None
+        copies.set("gzip", b"c" * 20)  # not this request's answer: nothing kept
+    assert shelf.size == 50
 
 
 @pytest.mark.own_app
