@@ -1,11 +1,13 @@
 """Who may reach what, as HTTP answers: signed-in members, active members (not suspended) and
 moderators; and the rows a URL names, as `forum.policy` lets the reader see and act on them."""
 
+from functools import cache
+
 from flask import abort, current_app, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_login.config import EXEMPT_METHODS
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from ..database import db
 from ..models import Post, Thread, post_with_author
@@ -49,7 +51,17 @@ def refuse(refusal: Refusal | None) -> None:
 
 def get_thread_or_404(thread_id: int) -> Thread:
     """The thread, for internal use: no check of who may see it (see `readable_thread`)."""
-    return db.get_or_404(Thread, thread_id)
+    thread = db.session.scalar(_thread_statement(), {"thread_id": thread_id})
+    if thread is None:
+        abort(404)
+    return thread
+
+
+# Built once per process: every thread page looks its thread up first, and Session.get builds
+# its statement anew each time (as long as running it, for a page kept rendered).
+@cache
+def _thread_statement() -> Select:
+    return select(Thread).where(Thread.id == bindparam("thread_id"))
 
 
 def readable_thread(thread_id: int) -> Thread:
