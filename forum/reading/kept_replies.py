@@ -34,7 +34,6 @@ from ..models import Post, Thread
 from ..policy import is_staff
 from ..web.conditional import thread_validator
 from ..web.guest_pages import PageShelf
-from ..web.partials import wants_partial
 from .queries import ThreadView, opening_post, thread_view
 
 # Where a reader's CSRF token stood in a kept rendering: no page holds a NUL character.
@@ -169,10 +168,9 @@ def _readers_things(outline: Outline, view: ThreadView, since: int | None) -> tu
         frozenset(post.id for post in posts if view.is_muted(post)),
         frozenset(post.id for post in posts if view.is_new(post)),
         frozenset(view.reactions.mine),
-        # The link to the next page carries where the visit began.
+        # The link to the next page carries where the visit began. (Whether htmx brought the
+        # page in, its first reply then taking the focus, is the validator's shape.)
         since if outline.next_start is not None else None,
-        # htmx brought the page in: its first reply takes the focus.
-        wants_partial(),
     )
 
 
